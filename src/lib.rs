@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+mod pepper;
+mod policy;
+mod schemes;
+mod wrap;
+
+pub use error::{Error, Result};
+pub use pepper::{MAX_KEY_ID_LEN, MAX_SECRET_LEN, MIN_SECRET_LEN, PepperKey};
+pub use policy::{
+    ConfigError, DEFAULT_M_COST, DEFAULT_P_COST, DEFAULT_T_COST, Limits, MAX_STORED_LEN, Policy,
+    PolicyBuilder, Verdict,
+};
