@@ -20,6 +20,7 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Result};
 use crate::pepper::{KeyId, MAX_KEY_ID_LEN};
 use crate::policy::Limits;
+use crate::schemes::decimal;
 
 /// Shortest salt accepted in a stored string (the Argon2 minimum).
 pub(crate) const MIN_SALT_LEN: usize = 8;
@@ -94,18 +95,6 @@ pub(crate) fn matches(stored: &str) -> bool {
     ["$argon2id$", "$argon2i$", "$argon2d$"]
         .iter()
         .any(|p| stored.starts_with(p))
-}
-
-/// Parses a decimal without sign or leading zeros that fits a `u32`.
-fn decimal(text: &str) -> Result<u32> {
-    let canonical = !text.is_empty()
-        && text.len() <= 10
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && (text == "0" || !text.starts_with('0'));
-    if !canonical {
-        return Err(Error::MalformedHash);
-    }
-    text.parse().map_err(|_| Error::MalformedHash)
 }
 
 /// Parses `stored` and checks its costs against `limits`, before anything is allocated.

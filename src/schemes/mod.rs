@@ -128,3 +128,27 @@ pub(crate) fn by_name(name: &str) -> Option<&'static dyn Legacy> {
 pub(crate) fn checksum_eq(computed: &[u8], stored: &[u8]) -> bool {
     bool::from(computed.ct_eq(stored))
 }
+
+/// Lower-case hex of `bytes`, in memory that is zeroed on drop.
+#[allow(dead_code)] // first callers are the digest families
+pub(crate) fn hex_lower(bytes: &[u8]) -> Zeroizing<Vec<u8>> {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() * 2));
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 0x0f)]);
+    }
+    out
+}
+
+/// Parses a decimal without sign or leading zeros that fits a `u32`.
+pub(crate) fn decimal(text: &str) -> Result<u32> {
+    let canonical = !text.is_empty()
+        && text.len() <= 10
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    if !canonical {
+        return Err(Error::MalformedHash);
+    }
+    text.parse().map_err(|_| Error::MalformedHash)
+}
