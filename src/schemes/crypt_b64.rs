@@ -13,6 +13,9 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
+/// The alphabet, in value order (phpass's `itoa64`).
+const ALPHABET: &[u8; 64] = b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
 /// Longest digest any scheme here encodes (SHA-512).
 const MAX_BYTES: usize = 64;
 
@@ -24,6 +27,12 @@ pub(crate) fn is_crypt_char(byte: u8) -> bool {
 /// Whether every byte of `text` is a character of the alphabet.
 pub(crate) fn all_crypt_chars(text: &str) -> bool {
     text.bytes().all(is_crypt_char)
+}
+
+/// The value (0..=63) of an alphabet character, as phpass's `strpos($itoa64, $c)`.
+pub(crate) fn value_of(byte: u8) -> Option<u8> {
+    let index = ALPHABET.iter().position(|c| *c == byte)?;
+    u8::try_from(index).ok()
 }
 
 /// Checks that `text` is the encoding of exactly `len` bytes as the old systems write it:
@@ -105,10 +114,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn alphabet() {
+    fn alphabet_order() {
+        assert_eq!(value_of(b'.'), Some(0));
+        assert_eq!(value_of(b'/'), Some(1));
+        assert_eq!(value_of(b'9'), Some(11));
+        assert_eq!(value_of(b'A'), Some(12));
+        assert_eq!(value_of(b'z'), Some(63));
+        assert_eq!(value_of(b'$'), None);
+        assert!(ALPHABET.iter().all(|c| is_crypt_char(*c)));
         assert_eq!((0..=255u8).filter(|c| is_crypt_char(*c)).count(), 64);
-        assert!(all_crypt_chars("./09AZaz"));
-        assert!(!all_crypt_chars("$"));
     }
 
     /// Little-endian groups, low six bits first, worked out by hand: bytes 01 00 00 are the

@@ -20,6 +20,7 @@ use crate::policy::Limits;
 
 pub(crate) mod argon2;
 pub(crate) mod crypt_b64;
+pub(crate) mod phpass;
 pub(crate) mod unix_crypt;
 
 /// A stored string split into what the old system needs to recompute it and what it
@@ -73,6 +74,8 @@ pub(crate) static LEGACY: &[&dyn Legacy] = &[
     &unix_crypt::MD5_CRYPT,
     &unix_crypt::SHA256_CRYPT,
     &unix_crypt::SHA512_CRYPT,
+    &phpass::PHPASS,
+    &phpass::DRUPAL7,
 ];
 
 /// Which verifier handles a stored string.
