@@ -19,6 +19,9 @@ use crate::error::{Error, Result};
 use crate::policy::Limits;
 
 pub(crate) mod argon2;
+pub(crate) mod crypt_b64;
+pub(crate) mod phpass;
+pub(crate) mod unix_crypt;
 
 /// A stored string split into what the old system needs to recompute it and what it
 /// computed.
@@ -67,7 +70,13 @@ pub(crate) const PLAINTEXT: &str = "plaintext";
 
 /// Every legacy scheme, in identification order: schemes with a distinctive prefix first,
 /// bare digests (recognised by length alone) last.
-pub(crate) static LEGACY: &[&dyn Legacy] = &[];
+pub(crate) static LEGACY: &[&dyn Legacy] = &[
+    &unix_crypt::MD5_CRYPT,
+    &unix_crypt::SHA256_CRYPT,
+    &unix_crypt::SHA512_CRYPT,
+    &phpass::PHPASS,
+    &phpass::DRUPAL7,
+];
 
 /// Which verifier handles a stored string.
 pub(crate) enum Kind {
