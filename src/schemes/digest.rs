@@ -271,6 +271,18 @@ impl Legacy for DjangoSalted {
     }
 }
 
+/// Standard padded base64 of `bytes`, in memory zeroed on drop (for checksums that are
+/// base64 text).
+pub(crate) fn base64_zeroizing(bytes: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    use base64ct::{Base64, Encoding};
+    let mut out = Zeroizing::new(vec![0u8; Base64::encoded_len(bytes)]);
+    let len = Base64::encode(bytes, &mut out)
+        .map_err(|_| Error::Internal)?
+        .len();
+    out.truncate(len);
+    Ok(out)
+}
+
 /// Helpers shared by the unit tests of the digest, LDAP and salted families.
 #[cfg(test)]
 pub(crate) mod testing {
@@ -396,6 +408,19 @@ pub(crate) mod testing {
             policy.verify(b"wrong password", &wrapped),
             Ok(Verdict::Invalid)
         );
+    }
+
+    /// Asserts that splitting `stored` fails, or (for formats where a shorter string can
+    /// still be well formed) that `password` no longer verifies.
+    pub(crate) fn refused(scheme: &dyn Legacy, stored: &str, password: &[u8]) {
+        let limits = Limits::default();
+        if let Ok(split) = scheme.split(stored, &limits) {
+            let checksum = scheme.checksum(&split.settings, password, &limits);
+            assert!(
+                !checksum.is_ok_and(|c| checksum_eq(&c, &split.checksum)),
+                "{stored:?} still verifies"
+            );
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use crate::policy::Limits;
 
 pub(crate) mod argon2;
 pub(crate) mod digest;
+pub(crate) mod ldap;
 
 /// A stored string split into what the old system needs to recompute it and what it
 /// computed.
@@ -72,6 +73,10 @@ pub(crate) static LEGACY: &[&dyn Legacy] = &[
     &digest::MYSQL41,
     &digest::DJANGO_SHA1,
     &digest::DJANGO_MD5,
+    &ldap::LDAP_MD5,
+    &ldap::LDAP_SMD5,
+    &ldap::LDAP_SHA,
+    &ldap::LDAP_SSHA,
     &digest::MD5_HEX,
     &digest::SHA1_HEX,
     &digest::SHA256_HEX,
