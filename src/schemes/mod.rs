@@ -21,6 +21,7 @@ use crate::policy::Limits;
 pub(crate) mod argon2;
 pub(crate) mod digest;
 pub(crate) mod ldap;
+pub(crate) mod salted;
 
 /// A stored string split into what the old system needs to recompute it and what it
 /// computed.
@@ -77,6 +78,9 @@ pub(crate) static LEGACY: &[&dyn Legacy] = &[
     &ldap::LDAP_SMD5,
     &ldap::LDAP_SHA,
     &ldap::LDAP_SSHA,
+    &salted::SALTED_MD5,
+    &salted::SALTED_SHA1,
+    &salted::SALTED_SHA256,
     &digest::MD5_HEX,
     &digest::SHA1_HEX,
     &digest::SHA256_HEX,
