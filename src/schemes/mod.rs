@@ -21,6 +21,7 @@ use crate::policy::Limits;
 pub(crate) mod argon2;
 pub(crate) mod digest;
 pub(crate) mod ldap;
+pub(crate) mod plaintext;
 pub(crate) mod salted;
 
 /// A stored string split into what the old system needs to recompute it and what it
@@ -85,6 +86,7 @@ pub(crate) static LEGACY: &[&dyn Legacy] = &[
     &digest::SHA1_HEX,
     &digest::SHA256_HEX,
     &digest::SHA512_HEX,
+    &plaintext::PLAINTEXT_SCHEME,
 ];
 
 /// Which verifier handles a stored string.
