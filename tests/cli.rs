@@ -1,0 +1,151 @@
+//! The `pwharden` command: passwords on stdin, verdicts on stdout, exit codes 0/1/2.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn pwharden(args: &[&str], stdin: &[u8], envs: &[(&str, &str)]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pwharden"))
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn temp_config(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("pwharden-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("policy.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn hash_then_verify() {
+    let out = pwharden(&["hash"], b"pizza123\n", &[]);
+    assert!(out.status.success());
+    let stored = stdout(&out);
+    let stored = stored.trim_end();
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{stored}"
+    );
+    assert_eq!(stdout(&out).lines().count(), 1);
+
+    let ok = pwharden(&["verify", stored], b"pizza123\r\n", &[]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(stdout(&ok), "valid\n");
+
+    let bad = pwharden(&["verify", stored], b"pizza124\n", &[]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(stdout(&bad), "invalid\n");
+
+    // Only one trailing newline is removed: "pizza123\n" with two newlines is another password.
+    let two = pwharden(&["verify", stored], b"pizza123\n\n", &[]);
+    assert_eq!(two.status.code(), Some(1));
+}
+
+#[test]
+fn verify_prints_the_replacement_on_line_two() {
+    // argon2-cffi at m=4096,t=1 (tests/vectors/argon2id.tsv): below the default target.
+    let stored = "$argon2id$v=19$m=4096,t=1,p=1$GZ86T210Z7zlsgewHeYvMA$NzN8Gzon8XV/xNjsNXYStLgCmJPjVMQ+Znq09S63vFU";
+    let password = b"password";
+    let out = pwharden(&["verify", stored], password, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let lines: Vec<_> = text.lines().collect();
+    assert_eq!(lines[0], "valid");
+    assert!(lines[1].starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert_eq!(lines.len(), 2);
+}
+
+#[test]
+fn errors_are_one_line_with_exit_2_and_no_secret() {
+    let out = pwharden(
+        &[
+            "verify",
+            "$argon2id$v=19$m=99999999,t=1,p=1$c29tZXNhbHQ$YWJjZA",
+        ],
+        b"secret-pw",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("outside the policy's limits"), "{err}");
+    assert!(!err.contains("secret-pw"));
+    assert!(out.stdout.is_empty());
+
+    let out = pwharden(&["verify", "nonsense"], b"pw", &[]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = pwharden(&["hash"], b"", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shorter"));
+}
+
+#[test]
+fn config_file_with_pepper_from_env() {
+    let secret = "an-operator-secret-of-at-least-32-bytes!";
+    let config = temp_config(
+        "env",
+        "allow_weak_target = true\n[argon2]\nm_cost = 256\nt_cost = 1\np_cost = 1\n\
+         [pepper]\ncurrent = \"prod1\"\nkeys = [ { id = \"prod1\", env = \"PWH_CLI_TEST_KEY\" } ]\n",
+    );
+    let config = config.to_str().unwrap();
+    let env = [("PWH_CLI_TEST_KEY", secret)];
+    let out = pwharden(&["--config", config, "hash"], b"pw\n", &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored = stdout(&out);
+    let stored = stored.trim_end();
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=256,t=1,p=1,keyid=cHJvZDE$"),
+        "{stored}"
+    );
+    let ok = pwharden(&["--config", config, "verify", stored], b"pw\n", &env);
+    assert_eq!(stdout(&ok), "valid\n");
+    // Without the variable the policy cannot load: exit 2, and the message names the variable.
+    let out = pwharden(&["--config", config, "verify", stored], b"pw\n", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("PWH_CLI_TEST_KEY"), "{err}");
+    // A different secret under the same id: the hash does not verify.
+    let other = [(
+        "PWH_CLI_TEST_KEY",
+        "another-operator-secret-of-32-bytes-or-more",
+    )];
+    let bad = pwharden(&["--config", config, "verify", stored], b"pw\n", &other);
+    assert_eq!(stdout(&bad), "invalid\n");
+}
+
+#[test]
+fn identify_names_the_scheme() {
+    let out = pwharden(
+        &[
+            "identify",
+            "$argon2i$v=19$m=4096,t=1,p=1$c29tZXNhbHQ$YWJjZGVmZ2hpamtsbW5vcA",
+        ],
+        b"",
+        &[],
+    );
+    assert_eq!(stdout(&out), "argon2i\n");
+}

@@ -1,0 +1,170 @@
+//! Memory hygiene, checked with a global allocator that watches every heap block:
+//!
+//! * on every deallocation it scans the freed block for a distinctive password pattern and
+//!   records a leak if it finds one (the library must zero its copies before freeing them);
+//! * it records the largest single allocation, so hostile stored strings can be shown to
+//!   cause no allocation proportional to the costs they ask for.
+//!
+//! Everything runs in one test function: the allocator is process-wide and the test harness
+//! would otherwise interleave threads.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use pwharden::{PepperKey, Policy, Verdict};
+use zeroize::Zeroizing;
+
+/// Recognisable, and unlikely to occur by chance in any freed block.
+const PATTERN: &[u8] = b"PWH-zeroize-probe-7c1e9b";
+const PEPPER: &[u8] = b"PWH-pepper-probe-00000000000000000000";
+
+static LEAKED_PASSWORD: AtomicBool = AtomicBool::new(false);
+static LEAKED_PEPPER: AtomicBool = AtomicBool::new(false);
+static LARGEST: AtomicUsize = AtomicUsize::new(0);
+
+struct Scanner;
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+// SAFETY: every method forwards to `System` with the caller's own arguments; the scan only
+// reads the block being freed, which is valid for `layout.size()` bytes until `dealloc`.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Scanner {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded unchanged.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded unchanged.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the block is live and `layout.size()` bytes long until freed below.
+        let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+        if contains(block, PATTERN) {
+            LEAKED_PASSWORD.store(true, Ordering::Relaxed);
+        }
+        if contains(block, PEPPER) {
+            LEAKED_PEPPER.store(true, Ordering::Relaxed);
+        }
+        // SAFETY: forwarded unchanged.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LARGEST.fetch_max(new_size, Ordering::Relaxed);
+        // A reallocation may free the old block: scan it as a deallocation.
+        // SAFETY: the old block is live for `layout.size()` bytes.
+        let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+        if contains(block, PATTERN) {
+            LEAKED_PASSWORD.store(true, Ordering::Relaxed);
+        }
+        // SAFETY: forwarded unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Scanner = Scanner;
+
+fn take_leaks() -> (bool, bool) {
+    (
+        LEAKED_PASSWORD.swap(false, Ordering::SeqCst),
+        LEAKED_PEPPER.swap(false, Ordering::SeqCst),
+    )
+}
+
+/// The password under test, in a buffer the test itself zeroes.
+fn password() -> Zeroizing<Vec<u8>> {
+    let mut pw = Zeroizing::new(Vec::with_capacity(64));
+    pw.extend_from_slice(PATTERN);
+    pw
+}
+
+#[test]
+fn no_secret_survives_in_freed_memory_and_hostile_strings_allocate_nothing_large() {
+    // The scanner works: a careless copy is caught.
+    take_leaks();
+    drop(std::hint::black_box(PATTERN.to_vec()));
+    assert_eq!(
+        take_leaks(),
+        (true, false),
+        "the scanner must see a plain copy"
+    );
+
+    let policy = Policy::builder()
+        .argon2(1024, 1, 1)
+        .allow_weak_target()
+        .pepper_key(PepperKey::new("k1", PEPPER).unwrap())
+        .current_pepper("k1")
+        .build()
+        .unwrap();
+    let old = Policy::builder()
+        .argon2(512, 1, 1)
+        .allow_weak_target()
+        .build()
+        .unwrap();
+    take_leaks();
+
+    let pw = password();
+    let stored = policy.hash(&*pw).unwrap();
+    assert_eq!(policy.verify(&*pw, &stored).unwrap(), Verdict::Valid);
+    let mut wrong = password();
+    wrong[0] ^= 1;
+    assert_eq!(policy.verify(&*wrong, &stored).unwrap(), Verdict::Invalid);
+    let legacy = old.hash(&*pw).unwrap();
+    assert!(
+        policy
+            .verify(&*pw, &legacy)
+            .unwrap()
+            .replacement()
+            .is_some()
+    );
+    assert_eq!(policy.verify_unknown_user(&*pw).unwrap(), Verdict::Invalid);
+    drop((pw, wrong));
+    assert_eq!(
+        take_leaks(),
+        (false, false),
+        "a password or pepper copy was freed unzeroed"
+    );
+
+    // The pepper key itself is zeroed when the policy goes.
+    drop(policy);
+    assert_eq!(
+        take_leaks(),
+        (false, false),
+        "the pepper was freed unzeroed"
+    );
+
+    // Hostile stored strings: errors, with no allocation anywhere near what they ask for.
+    let policy = Policy::default();
+    let salt = "c29tZXNhbHRzb21lc2FsdA";
+    let out = "YWJjZGVmZ2hpamtsbW5vcGFiY2RlZmdoaWprbG1ub3A";
+    let hostile = [
+        format!("$argon2id$v=19$m=4194304,t=2,p=1${salt}${out}"),
+        format!("$argon2id$v=19$m=4294967295,t=2,p=1${salt}${out}"),
+        format!("$argon2id$v=19$m=19456,t=1000000,p=1${salt}${out}"),
+        format!("$argon2id$v=19$m=19456,t=2,p=255${salt}${out}"),
+        format!("$argon2id$v=19$m=19456,t=2,p=1${salt}$!!"),
+        format!("$argon2id$v=19$m=19456,t=2,p=1$\0${out}"),
+        "$argon2id$v=19$m=19456,t=2,p=1$".to_owned() + &"A".repeat(1 << 20),
+    ];
+    for stored in &hostile {
+        LARGEST.store(0, Ordering::SeqCst);
+        assert!(policy.verify("pw", stored).is_err());
+        assert!(policy.needs_upgrade(stored).is_err());
+        let largest = LARGEST.load(Ordering::SeqCst);
+        assert!(
+            largest < 64 * 1024,
+            "{largest} bytes allocated for a hostile string"
+        );
+    }
+}
