@@ -20,7 +20,11 @@ use crate::policy::Limits;
 
 pub(crate) mod argon2;
 pub(crate) mod crypt_b64;
+pub(crate) mod digest;
+pub(crate) mod ldap;
 pub(crate) mod phpass;
+pub(crate) mod plaintext;
+pub(crate) mod salted;
 pub(crate) mod unix_crypt;
 
 /// A stored string split into what the old system needs to recompute it and what it
@@ -76,6 +80,21 @@ pub(crate) static LEGACY: &[&dyn Legacy] = &[
     &unix_crypt::SHA512_CRYPT,
     &phpass::PHPASS,
     &phpass::DRUPAL7,
+    &digest::MYSQL41,
+    &digest::DJANGO_SHA1,
+    &digest::DJANGO_MD5,
+    &ldap::LDAP_MD5,
+    &ldap::LDAP_SMD5,
+    &ldap::LDAP_SHA,
+    &ldap::LDAP_SSHA,
+    &salted::SALTED_MD5,
+    &salted::SALTED_SHA1,
+    &salted::SALTED_SHA256,
+    &digest::MD5_HEX,
+    &digest::SHA1_HEX,
+    &digest::SHA256_HEX,
+    &digest::SHA512_HEX,
+    &plaintext::PLAINTEXT_SCHEME,
 ];
 
 /// Which verifier handles a stored string.
@@ -139,7 +158,6 @@ pub(crate) fn checksum_eq(computed: &[u8], stored: &[u8]) -> bool {
 }
 
 /// Lower-case hex of `bytes`, in memory that is zeroed on drop.
-#[allow(dead_code)] // first callers are the digest families
 pub(crate) fn hex_lower(bytes: &[u8]) -> Zeroizing<Vec<u8>> {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() * 2));
