@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::policy::Limits;
 
 pub(crate) mod argon2;
+pub(crate) mod bcrypt;
 
 /// A stored string split into what the old system needs to recompute it and what it
 /// computed.
@@ -67,7 +68,7 @@ pub(crate) const PLAINTEXT: &str = "plaintext";
 
 /// Every legacy scheme, in identification order: schemes with a distinctive prefix first,
 /// bare digests (recognised by length alone) last.
-pub(crate) static LEGACY: &[&dyn Legacy] = &[];
+pub(crate) static LEGACY: &[&dyn Legacy] = &[&bcrypt::Bcrypt, &bcrypt::DjangoBcryptSha256];
 
 /// Which verifier handles a stored string.
 pub(crate) enum Kind {
@@ -130,7 +131,6 @@ pub(crate) fn checksum_eq(computed: &[u8], stored: &[u8]) -> bool {
 }
 
 /// Lower-case hex of `bytes`, in memory that is zeroed on drop.
-#[allow(dead_code)] // first callers are the digest families
 pub(crate) fn hex_lower(bytes: &[u8]) -> Zeroizing<Vec<u8>> {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() * 2));
