@@ -20,6 +20,7 @@ use crate::policy::Limits;
 
 pub(crate) mod argon2;
 pub(crate) mod bcrypt;
+pub(crate) mod pbkdf2;
 
 /// A stored string split into what the old system needs to recompute it and what it
 /// computed.
@@ -68,7 +69,15 @@ pub(crate) const PLAINTEXT: &str = "plaintext";
 
 /// Every legacy scheme, in identification order: schemes with a distinctive prefix first,
 /// bare digests (recognised by length alone) last.
-pub(crate) static LEGACY: &[&dyn Legacy] = &[&bcrypt::Bcrypt, &bcrypt::DjangoBcryptSha256];
+pub(crate) static LEGACY: &[&dyn Legacy] = &[
+    &bcrypt::Bcrypt,
+    &bcrypt::DjangoBcryptSha256,
+    &pbkdf2::PASSLIB_SHA1,
+    &pbkdf2::PASSLIB_SHA256,
+    &pbkdf2::PASSLIB_SHA512,
+    &pbkdf2::DJANGO_SHA256,
+    &pbkdf2::DJANGO_SHA1,
+];
 
 /// Which verifier handles a stored string.
 pub(crate) enum Kind {
