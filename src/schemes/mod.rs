@@ -21,6 +21,7 @@ use crate::policy::Limits;
 pub(crate) mod argon2;
 pub(crate) mod bcrypt;
 pub(crate) mod pbkdf2;
+pub(crate) mod scrypt;
 
 /// A stored string split into what the old system needs to recompute it and what it
 /// computed.
@@ -77,6 +78,7 @@ pub(crate) static LEGACY: &[&dyn Legacy] = &[
     &pbkdf2::PASSLIB_SHA512,
     &pbkdf2::DJANGO_SHA256,
     &pbkdf2::DJANGO_SHA1,
+    &scrypt::Scrypt,
 ];
 
 /// Which verifier handles a stored string.
