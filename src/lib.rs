@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod gate;
 mod pepper;
 mod policy;
 mod schemes;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need when it is
+# missing (peers in .venv-peers, php-cli), then format, lints and every test target.
+# Fails when any step fails, and when no test ran at all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "peers (tests/peers/setup.sh)"
+bash tests/peers/setup.sh
+
+step "format"
+cargo fmt --check
+
+step "clippy"
+cargo clippy --all-targets --locked -- -D warnings
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+step "tests"
+cargo test --all-targets --locked 2>&1 | tee "$log"
+cargo test --doc --locked 2>&1 | tee -a "$log"
+
+# cargo exits non-zero on any failure (pipefail); here we also refuse a run with no tests.
+read -r passed failed < <(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' "$log")
+if [ "$passed" -eq 0 ]; then
+    echo "scripts/test.sh: no test ran" >&2
+    exit 1
+fi
+echo
+echo "tests: ${passed} passed, ${failed} failed"
