@@ -15,3 +15,4 @@ pub use policy::{
     ConfigError, DEFAULT_M_COST, DEFAULT_P_COST, DEFAULT_T_COST, Limits, MAX_STORED_LEN, Policy,
     PolicyBuilder, Verdict,
 };
+pub use schemes::salted::salted_import;
