@@ -19,12 +19,15 @@ use crate::error::{Error, Result};
 use crate::policy::Limits;
 
 pub(crate) mod argon2;
+pub(crate) mod bcrypt;
 pub(crate) mod crypt_b64;
 pub(crate) mod digest;
 pub(crate) mod ldap;
+pub(crate) mod pbkdf2;
 pub(crate) mod phpass;
 pub(crate) mod plaintext;
 pub(crate) mod salted;
+pub(crate) mod scrypt;
 pub(crate) mod unix_crypt;
 
 /// A stored string split into what the old system needs to recompute it and what it
@@ -80,6 +83,14 @@ pub(crate) static LEGACY: &[&dyn Legacy] = &[
     &unix_crypt::SHA512_CRYPT,
     &phpass::PHPASS,
     &phpass::DRUPAL7,
+    &bcrypt::Bcrypt,
+    &bcrypt::DjangoBcryptSha256,
+    &pbkdf2::PASSLIB_SHA1,
+    &pbkdf2::PASSLIB_SHA256,
+    &pbkdf2::PASSLIB_SHA512,
+    &pbkdf2::DJANGO_SHA256,
+    &pbkdf2::DJANGO_SHA1,
+    &scrypt::Scrypt,
     &digest::MYSQL41,
     &digest::DJANGO_SHA1,
     &digest::DJANGO_MD5,
