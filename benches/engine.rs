@@ -10,6 +10,7 @@
 //! the same run.
 
 #![allow(unsafe_code)] // calls into the C libraries under comparison
+#![allow(clippy::unwrap_used, clippy::expect_used)] // benchmark set-up
 
 use std::hint::black_box;
 use std::os::raw::{c_int, c_uchar, c_ulonglong, c_void};
