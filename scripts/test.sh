@@ -24,7 +24,7 @@ cargo test --all-targets --locked 2>&1 | tee "$log"
 cargo test --doc --locked 2>&1 | tee -a "$log"
 
 step "benchmarks, each run once (criterion's short mode)"
-cargo bench --locked -- --test 2>&1 | tee -a "$log"
+cargo bench --locked --benches -- --test 2>&1 | tee -a "$log"
 
 step "instruction-count regression (callgrind, against benches/instructions.baseline)"
 bash scripts/bench-regress.sh
