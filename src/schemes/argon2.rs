@@ -150,7 +150,10 @@ pub(crate) fn parse(stored: &str, limits: &Limits) -> Result<Parsed> {
         return Err(Error::MalformedHash);
     }
 
-    let salt = Field::from_b64(fields.next().ok_or(Error::MalformedHash)?, MIN_SALT_LEN)?;
+    let salt_text = fields.next().ok_or(Error::MalformedHash)?;
+    #[cfg(feature = "fuzz-planted-bug")]
+    planted_bug(salt_text);
+    let salt = Field::from_b64(salt_text, MIN_SALT_LEN)?;
     let hash = Field::from_b64(fields.next().ok_or(Error::MalformedHash)?, MIN_OUTPUT_LEN)?;
     if fields.next().is_some() {
         return Err(Error::MalformedHash);
@@ -171,6 +174,17 @@ pub(crate) fn parse(stored: &str, limits: &Limits) -> Result<Parsed> {
         salt,
         hash,
     })
+}
+
+/// The planted bug of the `fuzz-planted-bug` feature (test-only, never in a release build):
+/// panics on an Argon2 salt field that starts with `PWNZ`, so that `scripts/fuzz.sh --planted`
+/// can show the fuzz targets reach the stored-string parser.
+#[cfg(feature = "fuzz-planted-bug")]
+#[allow(clippy::panic)]
+fn planted_bug(salt: &str) {
+    if salt.as_bytes().starts_with(b"PWNZ") {
+        panic!("fuzz-planted-bug: salt field starts with PWNZ");
+    }
 }
 
 /// Refuses costs above the policy's ceilings.
