@@ -21,6 +21,7 @@
 //!   threads. No panic crosses the boundary: it becomes `PWH_ERR_PANIC`.
 #![allow(unsafe_code)] // this module is the only place where pwharden uses `unsafe`
 #![allow(non_camel_case_types)] // C names
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 use core::ffi::{c_char, c_int};
 use core::panic::AssertUnwindSafe;
@@ -890,6 +891,7 @@ mod tests {
         let mut buf = [0x55 as c_char; 8];
         // SAFETY: `buf` has 8 writable bytes.
         unsafe { write_message(buf.as_mut_ptr(), 8, "ab\ncdé€xyz") };
+        // SAFETY: write_message NUL-terminated the message inside `buf`.
         let got = unsafe { core::ffi::CStr::from_ptr(buf.as_ptr()) };
         assert_eq!(got.to_str().unwrap(), "ab cdé");
     }
