@@ -4,6 +4,7 @@
 
 mod error;
 pub mod ffi;
+mod gate;
 mod pepper;
 mod policy;
 mod schemes;
@@ -15,3 +16,4 @@ pub use policy::{
     ConfigError, DEFAULT_M_COST, DEFAULT_P_COST, DEFAULT_T_COST, Limits, MAX_STORED_LEN, Policy,
     PolicyBuilder, Verdict,
 };
+pub use schemes::salted::salted_import;
