@@ -12,7 +12,7 @@
  *    truncated string. PWH_STORED_MAX bytes hold any stored string.
  *  - Return values: PWH_OK (0) or a result (pwh_verify: 0/1/2; pwh_needs_upgrade: 0/1), or a
  *    negative PWH_ERR_* code; pwh_strerror() describes each. Codes -1 to -19 are the
- *    library's errors (-11 to -19 reserved, -15 for a future "busy"), -20 to -39 the
+ *    library's errors (-11 to -14 and -16 to -19 reserved), -20 to -39 the
  *    interface's. A code never changes meaning.
  *  - Every function is thread-safe, and a pwh_policy may be shared by threads. No panic
  *    crosses the boundary: it becomes PWH_ERR_PANIC.
@@ -102,6 +102,13 @@
  * interface does not know.
  */
 #define PWH_ERR_INTERNAL -10
+
+/**
+ * The policy's admission gate is full (too many hashes running and waiting) or the wait
+ * passed its deadline; nothing was computed. Retry later (an HTTP server answers 503 with
+ * `Retry-After`). The gate is set by the policy's `[concurrency]` TOML section.
+ */
+#define PWH_ERR_BUSY -15
 
 /**
  * A required pointer argument was NULL (or `pw` was NULL with `pw_len > 0`).

@@ -69,7 +69,10 @@ pub const PWH_ERR_RNG: c_int = -9;
 /// interface does not know.
 pub const PWH_ERR_INTERNAL: c_int = -10;
 // -11 to -14: reserved for future library errors.
-// -15: reserved (Busy).
+/// The policy's admission gate is full (too many hashes running and waiting) or the wait
+/// passed its deadline; nothing was computed. Retry later (an HTTP server answers 503 with
+/// `Retry-After`). The gate is set by the policy's `[concurrency]` TOML section.
+pub const PWH_ERR_BUSY: c_int = -15;
 // -16 to -19: reserved for future library errors.
 
 /// A required pointer argument was NULL (or `pw` was NULL with `pw_len > 0`).
@@ -117,6 +120,7 @@ fn code(e: Error) -> c_int {
         Error::PasswordTooShort => PWH_ERR_PASSWORD_TOO_SHORT,
         Error::UnknownPepperKey => PWH_ERR_UNKNOWN_PEPPER_KEY,
         Error::NotWrappable => PWH_ERR_NOT_WRAPPABLE,
+        Error::Busy => PWH_ERR_BUSY,
         Error::Rng => PWH_ERR_RNG,
         // Error::Internal, and any variant added after this interface was written.
         _ => PWH_ERR_INTERNAL,
@@ -807,6 +811,7 @@ fn message(code: c_int) -> &'static core::ffi::CStr {
         PWH_ERR_NOT_WRAPPABLE => c"stored hash is already Argon2 or wrapped",
         PWH_ERR_RNG => c"the operating system's random generator failed",
         PWH_ERR_INTERNAL => c"internal error",
+        PWH_ERR_BUSY => c"busy: too many password hashes in progress; retry later",
         PWH_ERR_NULL_ARGUMENT => c"a required pointer argument is NULL",
         PWH_ERR_BUFFER_TOO_SMALL => c"output buffer too small",
         PWH_ERR_INVALID_ARGUMENT => {
@@ -822,7 +827,7 @@ fn message(code: c_int) -> &'static core::ffi::CStr {
 mod tests {
     use super::*;
 
-    const LIBRARY_ERRORS: [Error; 10] = [
+    const LIBRARY_ERRORS: [Error; 11] = [
         Error::MalformedHash,
         Error::UnsupportedScheme,
         Error::SchemeNotAllowed,
@@ -831,12 +836,13 @@ mod tests {
         Error::PasswordTooShort,
         Error::UnknownPepperKey,
         Error::NotWrappable,
+        Error::Busy,
         Error::Rng,
         Error::Internal,
     ];
 
     /// Every code, in the order of the README's table.
-    pub(crate) const ALL_CODES: [c_int; 18] = [
+    pub(crate) const ALL_CODES: [c_int; 19] = [
         PWH_OK,
         PWH_VALID,
         PWH_VALID_UPGRADED,
@@ -850,6 +856,7 @@ mod tests {
         PWH_ERR_NOT_WRAPPABLE,
         PWH_ERR_RNG,
         PWH_ERR_INTERNAL,
+        PWH_ERR_BUSY,
         PWH_ERR_NULL_ARGUMENT,
         PWH_ERR_BUFFER_TOO_SMALL,
         PWH_ERR_INVALID_ARGUMENT,
@@ -862,7 +869,6 @@ mod tests {
         let codes: Vec<c_int> = LIBRARY_ERRORS.iter().map(|e| code(*e)).collect();
         for (i, c) in codes.iter().enumerate() {
             assert!((-19..0).contains(c), "{c}");
-            assert_ne!(*c, -15, "-15 is reserved");
             assert!(!codes[..i].contains(c), "{c} reused");
         }
     }
@@ -875,7 +881,7 @@ mod tests {
             let text = message(c).to_str().unwrap();
             assert_ne!(text, "unknown code", "{c}");
         }
-        for c in [3, -11, -15, -19, -25, i32::MIN, i32::MAX] {
+        for c in [3, -11, -14, -16, -19, -25, i32::MIN, i32::MAX] {
             assert_eq!(message(c), c"unknown code");
         }
     }

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use pwharden::ffi::*;
 
-const DOCUMENTED: [c_int; 18] = [
+const DOCUMENTED: [c_int; 19] = [
     PWH_OK,
     PWH_VALID,
     PWH_VALID_UPGRADED,
@@ -31,6 +31,7 @@ const DOCUMENTED: [c_int; 18] = [
     PWH_ERR_NOT_WRAPPABLE,
     PWH_ERR_RNG,
     PWH_ERR_INTERNAL,
+    PWH_ERR_BUSY,
     PWH_ERR_NULL_ARGUMENT,
     PWH_ERR_BUFFER_TOO_SMALL,
     PWH_ERR_INVALID_ARGUMENT,
