@@ -440,7 +440,7 @@ unsafe fn verify_unknown_user(using: Using, pw: *const u8, pw_len: usize) -> c_i
 /// p=1; no pepper) and writes the stored string to `out`.
 ///
 /// Returns `PWH_OK`; `PWH_ERR_PASSWORD_TOO_LONG` or `PWH_ERR_PASSWORD_TOO_SHORT` (default
-/// limits: 1 to 1024 bytes); `PWH_ERR_RNG`; `PWH_ERR_NULL_ARGUMENT`;
+/// limits: 1 to 1024 bytes); `PWH_ERR_BUSY`; `PWH_ERR_RNG`; `PWH_ERR_NULL_ARGUMENT`;
 /// `PWH_ERR_BUFFER_TOO_SMALL` (`PWH_STORED_MAX` bytes always suffice).
 ///
 /// # Safety
@@ -464,7 +464,8 @@ pub unsafe extern "C" fn pwh_hash(
 /// replacement stored string in `out`: store it in place of the old one. On `PWH_VALID` and
 /// `PWH_INVALID`, `out` holds the empty string. A negative code means that the stored string
 /// cannot be judged (corrupt, unknown scheme, costs over the limits, unknown pepper key) or
-/// that an argument is wrong: treat it as a failed login and log the code.
+/// that an argument is wrong: treat it as a failed login and log the code. The exception is
+/// `PWH_ERR_BUSY`: nothing was checked, so answer "try again later" (HTTP 503).
 ///
 /// `out_cap` must be at least `PWH_STORED_MAX` whether or not an upgrade is due, so that a
 /// small buffer fails on the first call rather than at the first upgrade: otherwise
