@@ -10,7 +10,7 @@
 //! * `early_exit_eq_control`: the same inputs through a byte loop that returns at the first
 //!   difference, which must show a large |t|: evidence that the harness can see a leak;
 //! * `verify_fail_early_vs_late`: `Policy::verify` of a wrong password that differs from the
-//!   right one in its first byte or its last byte (for 256 random accounts), at a cheap
+//!   right one in its first byte or its last byte (a fresh random account each time), at a cheap
 //!   Argon2id target (m = 64 KiB, t = 1: Argon2's cost would otherwise bury any difference
 //!   and make millions of measurements impractical);
 //! * `unknown_user_vs_failed_verify`: `Policy::verify_unknown_user` (left) against a real
@@ -124,22 +124,11 @@ fn cheap_policy() -> Policy {
         .unwrap()
 }
 
-/// Accounts for the verification benchmarks: 256 random 28-byte passwords and their stored
-/// strings under `policy`.
-///
-/// Each measurement draws an account at random. A fixed password per class would not do:
-/// Argon2id's second half-pass reads memory at password-dependent addresses (by design), so
-/// two fixed passwords differ a little in cache timing whatever their relation, and dudect
-/// sees that. Drawn from one pool, both classes share that spread.
-fn accounts(policy: &Policy, rng: &mut BenchRng) -> Vec<(Vec<u8>, String)> {
-    (0..256)
-        .map(|_| {
-            let mut pw = vec![0u8; 28];
-            rng.fill_bytes(&mut pw);
-            let stored = policy.hash(&pw).unwrap();
-            (pw, stored)
-        })
-        .collect()
+/// A random 28-byte password.
+fn random_password(rng: &mut BenchRng) -> Vec<u8> {
+    let mut pw = vec![0u8; 28];
+    rng.fill_bytes(&mut pw);
+    pw
 }
 
 /// A wrong password: `right` with its first (left) or last (right) byte changed.
@@ -153,40 +142,40 @@ fn wrong_password(right: &[u8], c: Class) -> Vec<u8> {
     pw
 }
 
-/// Per measurement: a class, a wrong password for it, and the account's stored string.
-fn wrong_logins<'a>(
-    accounts: &'a [(Vec<u8>, String)],
-    rng: &mut BenchRng,
-    n: usize,
-) -> Vec<(Class, Vec<u8>, &'a str)> {
-    (0..n)
-        .map(|_| {
-            let (right, stored) = &accounts[rng.random_range(0..accounts.len())];
-            let c = class(rng);
-            (c, wrong_password(right, c), stored.as_str())
-        })
-        .collect()
-}
-
+/// A fresh random account per measurement: its stored string, and a wrong password that
+/// differs from the right one in the first (left) or last (right) byte.
+///
+/// Fixed passwords would not do: Argon2id's second half-pass reads memory at addresses that
+/// depend on the password and salt (by design), so any two fixed (password, salt) pairs
+/// differ a little in cache timing whatever their relation, and dudect sees it. Fresh
+/// accounts give both classes the same spread.
 fn verify_fail_early_vs_late(runner: &mut CtRunner, rng: &mut BenchRng) {
     let policy = cheap_policy();
-    let accounts = accounts(&policy, rng);
-    for (c, pw, stored) in wrong_logins(&accounts, rng, counts().cheap_verify) {
+    let logins: Vec<(Class, Vec<u8>, String)> = (0..counts().cheap_verify)
+        .map(|_| {
+            let right = random_password(rng);
+            let c = class(rng);
+            (c, wrong_password(&right, c), policy.hash(&right).unwrap())
+        })
+        .collect();
+    for (c, pw, stored) in logins {
         runner.run_one(c, || {
             assert_eq!(
-                policy.verify(black_box(&pw), black_box(stored)),
+                policy.verify(black_box(&pw), black_box(&stored)),
                 Ok(Verdict::Invalid)
             );
         });
     }
 }
 
-/// Left: the unknown-user path; right: a real failed login. Both with the same wrong
-/// passwords (of random accounts).
+/// Left: the unknown-user path; right: a real failed login against one account (whose
+/// stored string, like the unknown-user one, stays in cache). A fresh random wrong password
+/// per measurement, for the reason given at `verify_fail_early_vs_late`.
 fn unknown_user(runner: &mut CtRunner, rng: &mut BenchRng, policy: &Policy, n: usize) {
-    let accounts = accounts(policy, rng);
-    for (_, pw, stored) in wrong_logins(&accounts, rng, n) {
-        let c = class(rng);
+    let stored = policy.hash(random_password(rng)).unwrap();
+    let logins: Vec<(Class, Vec<u8>)> =
+        (0..n).map(|_| (class(rng), random_password(rng))).collect();
+    for (c, pw) in logins {
         match c {
             Class::Left => runner.run_one(c, || {
                 assert_eq!(
@@ -196,7 +185,7 @@ fn unknown_user(runner: &mut CtRunner, rng: &mut BenchRng, policy: &Policy, n: u
             }),
             Class::Right => runner.run_one(c, || {
                 assert_eq!(
-                    policy.verify(black_box(&pw), black_box(stored)),
+                    policy.verify(black_box(&pw), black_box(&stored)),
                     Ok(Verdict::Invalid)
                 );
             }),
