@@ -23,6 +23,12 @@ step "tests"
 cargo test --all-targets --locked 2>&1 | tee "$log"
 cargo test --doc --locked 2>&1 | tee -a "$log"
 
+step "benchmarks, each run once (criterion's short mode)"
+cargo bench --locked -- --test 2>&1 | tee -a "$log"
+
+step "instruction-count regression (callgrind, against benches/instructions.baseline)"
+bash scripts/bench-regress.sh
+
 # cargo exits non-zero on any failure (pipefail); here we also refuse a run with no tests.
 read -r passed failed < <(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' "$log")
 if [ "$passed" -eq 0 ]; then

@@ -36,6 +36,9 @@ pub enum Error {
     /// `wrap` was given a string that is already Argon2 or already wrapped: there is
     /// nothing to protect further without the password.
     NotWrappable,
+    /// The admission gate is full (too many hashes running and waiting) or the wait passed
+    /// its deadline. Nothing was computed; retry later (HTTP 503 with `Retry-After`).
+    Busy,
     /// The operating system's random generator failed.
     Rng,
     /// An internal invariant failed; this is a bug in pwharden.
@@ -58,6 +61,7 @@ impl fmt::Display for Error {
             Self::PasswordTooShort => f.write_str("password shorter than the policy allows"),
             Self::UnknownPepperKey => f.write_str("stored hash names an unknown pepper key id"),
             Self::NotWrappable => f.write_str("stored hash is already Argon2 or wrapped"),
+            Self::Busy => f.write_str("busy: too many password hashes in progress"),
             Self::Rng => f.write_str("the operating system's random generator failed"),
             Self::Internal => f.write_str("internal error"),
         }

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod gate;
 mod pepper;
 mod policy;
 mod schemes;
@@ -14,3 +15,4 @@ pub use policy::{
     ConfigError, DEFAULT_M_COST, DEFAULT_P_COST, DEFAULT_T_COST, Limits, MAX_STORED_LEN, Policy,
     PolicyBuilder, Verdict,
 };
+pub use schemes::salted::salted_import;

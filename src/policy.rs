@@ -9,6 +9,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::gate::{Gate, GateConfig};
 use crate::pepper::{Pepper, PepperKey};
 use crate::schemes::argon2::{self as a2, Costs, Job};
 use crate::schemes::{self, Kind, Legacy, Rules};
@@ -159,6 +160,8 @@ pub struct PolicyBuilder {
     allow_weak_target: bool,
     allow: Option<Vec<String>>,
     hex: Option<Vec<(usize, String)>>,
+    gate: GateConfig,
+    memory_budget: Option<u64>,
 }
 
 impl PolicyBuilder {
@@ -207,6 +210,30 @@ impl PolicyBuilder {
     /// Names the pepper key that new hashes use; required once any key is added.
     pub fn current_pepper(mut self, id: &str) -> Self {
         self.current = Some(id.to_owned());
+        self
+    }
+
+    /// Sets the admission gate: at most `workers` Argon2 computations at once (default: the
+    /// number of CPUs), at most `queue` more waiting (default 32 per worker), each for at most
+    /// `deadline` (default 2 s). Beyond that, calls fail fast with [`Error::Busy`].
+    pub fn concurrency(
+        mut self,
+        workers: usize,
+        queue: usize,
+        deadline: std::time::Duration,
+    ) -> Self {
+        self.gate = GateConfig {
+            workers,
+            queue,
+            deadline,
+        };
+        self
+    }
+
+    /// Caps the Argon2 working memory of the pool at `bytes`: the gate then runs at most
+    /// `bytes / (target m × 1 KiB)` computations at once (and never more than its `workers`).
+    pub fn memory_budget(mut self, bytes: u64) -> Self {
+        self.memory_budget = Some(bytes);
         self
     }
 
@@ -281,6 +308,23 @@ impl PolicyBuilder {
                 .filter_map(|(len, name)| Some((*len, schemes::by_name(name)?)))
                 .collect(),
         };
+        let mut gate = self.gate;
+        if let Some(budget) = self.memory_budget {
+            let per_worker = a2::block_count(self.target) as u64 * 1024;
+            let fits = usize::try_from(budget / per_worker).unwrap_or(usize::MAX);
+            if fits == 0 {
+                return Err(ConfigError::new(format!(
+                    "memory budget of {budget} bytes is less than one Argon2 computation at the target ({per_worker} bytes)"
+                )));
+            }
+            gate.workers = gate.workers.min(fits);
+        }
+        if gate.workers == 0 || gate.deadline > std::time::Duration::from_secs(3600) {
+            return Err(ConfigError::new(
+                "concurrency: workers must be at least 1 and the deadline at most an hour"
+                    .to_owned(),
+            ));
+        }
         let plaintext = allowed
             .contains(&schemes::PLAINTEXT)
             .then(|| schemes::by_name(schemes::PLAINTEXT))
@@ -291,6 +335,7 @@ impl PolicyBuilder {
             pepper,
             allowed,
             rules: Rules { hex, plaintext },
+            gate: Gate::new(gate, a2::block_count(self.target)),
         })
     }
 }
@@ -316,6 +361,7 @@ pub struct Policy {
     /// Names of the accepted schemes other than Argon2id (which is always accepted).
     allowed: Vec<&'static str>,
     rules: Rules,
+    gate: Gate,
 }
 
 impl fmt::Debug for Policy {
@@ -325,6 +371,7 @@ impl fmt::Debug for Policy {
             .field("limits", &self.limits)
             .field("pepper", &self.pepper)
             .field("allowed", &self.allowed)
+            .field("concurrency", &self.gate.config())
             .finish_non_exhaustive()
     }
 }
@@ -350,6 +397,14 @@ impl Default for Policy {
                     hex: Vec::new(),
                     plaintext: None,
                 },
+                gate: Gate::new(
+                    default_gate(),
+                    a2::block_count(Costs {
+                        m: DEFAULT_M_COST,
+                        t: DEFAULT_T_COST,
+                        p: DEFAULT_P_COST,
+                    }),
+                ),
             },
         }
     }
@@ -377,7 +432,14 @@ impl Policy {
             allow_weak_target: false,
             allow: None,
             hex: None,
+            gate: default_gate(),
+            memory_budget: None,
         }
+    }
+
+    /// The most Argon2 computations this policy runs at once.
+    pub fn workers(&self) -> usize {
+        self.gate.config().workers
     }
 
     /// The limits in force.
@@ -424,7 +486,7 @@ impl Policy {
         getrandom::fill(&mut salt).map_err(|_| Error::Rng)?;
         let job = self.target_job(&salt);
         let mut out = Zeroizing::new([0u8; a2::OUTPUT_LEN]);
-        a2::derive(&job, input, out.as_mut_slice())?;
+        a2::derive(&self.gate, &job, input, out.as_mut_slice())?;
         a2::encode(
             &job,
             self.pepper.current().map(PepperKey::key_id),
@@ -543,7 +605,7 @@ impl Policy {
         self.check_password(password)?;
         let job = self.target_job(&DUMMY_SALT);
         let mut out = Zeroizing::new([0u8; a2::OUTPUT_LEN]);
-        a2::derive(&job, password, out.as_mut_slice())?;
+        a2::derive(&self.gate, &job, password, out.as_mut_slice())?;
         // Compare as a real verification would, against a value no password produces on
         // purpose; the answer is Invalid whatever it says.
         let _ = core::hint::black_box(out.ct_eq(&[0u8; a2::OUTPUT_LEN]));
@@ -629,7 +691,7 @@ impl Policy {
         let expected = parsed.hash.as_slice();
         let mut buf = Zeroizing::new([0u8; a2::MAX_OUTPUT_LEN]);
         let out = buf.get_mut(..expected.len()).ok_or(Error::Internal)?;
-        a2::derive(&job, password, out)?;
+        a2::derive(&self.gate, &job, password, out)?;
         Ok(bool::from(out.ct_eq(expected)))
     }
 
@@ -646,6 +708,16 @@ impl Policy {
             && parsed.salt.as_slice().len() >= a2::SALT_LEN
             && parsed.hash.as_slice().len() >= a2::OUTPUT_LEN
             && key_current
+    }
+}
+
+/// One worker per CPU, 32 waiting per worker, 2 s deadline.
+fn default_gate() -> GateConfig {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    GateConfig {
+        workers,
+        queue: 32 * workers,
+        deadline: std::time::Duration::from_secs(2),
     }
 }
 
@@ -681,6 +753,17 @@ struct FileConfig {
     allow_weak_target: bool,
     #[serde(default)]
     legacy: Option<LegacyConfig>,
+    #[serde(default)]
+    concurrency: Option<ConcurrencyConfig>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConcurrencyConfig {
+    workers: Option<usize>,
+    queue: Option<usize>,
+    deadline_ms: Option<u64>,
+    memory_budget_bytes: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -809,6 +892,18 @@ impl Policy {
         }
         if config.allow_weak_target {
             builder = builder.allow_weak_target();
+        }
+        if let Some(c) = config.concurrency {
+            let d = default_gate();
+            let workers = c.workers.unwrap_or(d.workers);
+            let queue = c.queue.unwrap_or(32 * workers);
+            let deadline = c
+                .deadline_ms
+                .map_or(d.deadline, std::time::Duration::from_millis);
+            builder = builder.concurrency(workers, queue, deadline);
+            if let Some(bytes) = c.memory_budget_bytes {
+                builder = builder.memory_budget(bytes);
+            }
         }
         if let Some(legacy) = config.legacy {
             if let Some(allow) = legacy.allow {

@@ -442,3 +442,36 @@ keys = [ {{ id = "k1", file = "k1.key" }}, {{ id = "k2", file = "{}" }} ]
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn memory_budget_caps_the_workers() {
+    let policy = cheap()
+        .argon2(8 * 1024, 1, 1)
+        .concurrency(16, 8, std::time::Duration::from_millis(100))
+        .memory_budget(20 * 1024 * 1024)
+        .build()
+        .unwrap();
+    assert_eq!(policy.workers(), 2);
+    let too_small = cheap()
+        .argon2(8 * 1024, 1, 1)
+        .memory_budget(1024 * 1024)
+        .build();
+    assert!(too_small.unwrap_err().to_string().contains("memory budget"));
+    assert!(
+        cheap()
+            .concurrency(0, 1, std::time::Duration::from_millis(1))
+            .build()
+            .is_err()
+    );
+
+    let dir = std::env::temp_dir().join(format!("pwharden-conc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("policy.toml");
+    std::fs::write(
+        &path,
+        "[concurrency]\nworkers = 3\nqueue = 10\ndeadline_ms = 250\nmemory_budget_bytes = 1000000000\n",
+    )
+    .unwrap();
+    assert_eq!(Policy::from_toml_file(&path).unwrap().workers(), 3);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

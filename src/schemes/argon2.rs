@@ -13,11 +13,11 @@
 //! parameters in any order and repeated; pwharden also wants every bound checked on fixed-size
 //! buffers before any memory is allocated.
 
-use argon2::{Algorithm, Argon2, AssociatedData, Block, ParamsBuilder, Version};
+use argon2::{Algorithm, Argon2, AssociatedData, ParamsBuilder, Version};
 use base64ct::{Base64Unpadded, Encoding};
-use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::gate::Gate;
 use crate::pepper::{KeyId, MAX_KEY_ID_LEN};
 use crate::policy::Limits;
 use crate::schemes::decimal;
@@ -197,10 +197,9 @@ pub(crate) struct Job<'a> {
     pub salt: &'a [u8],
 }
 
-/// Runs Argon2 over `password` into `out` (whose length is the output length).
-///
-/// The working memory is zeroed before it is released.
-pub(crate) fn derive(job: &Job<'_>, password: &[u8], out: &mut [u8]) -> Result<()> {
+/// Runs Argon2 over `password` into `out` (whose length is the output length), in working
+/// memory borrowed from `gate` (which also decides whether the work may run now).
+pub(crate) fn derive(gate: &Gate, job: &Job<'_>, password: &[u8], out: &mut [u8]) -> Result<()> {
     let mut builder = ParamsBuilder::new();
     builder
         .m_cost(job.costs.m)
@@ -217,10 +216,18 @@ pub(crate) fn derive(job: &Job<'_>, password: &[u8], out: &mut [u8]) -> Result<(
             .map_err(|_| Error::Internal)?,
         None => Argon2::new(job.algorithm, job.version, params),
     };
-    let mut memory = Zeroizing::new(vec![Block::new(); blocks]);
-    context
-        .hash_password_into_with_memory(password, job.salt, out, memory.as_mut_slice())
-        .map_err(|_| Error::Internal)
+    gate.run(blocks, |memory| {
+        context
+            .hash_password_into_with_memory(password, job.salt, out, memory)
+            .map_err(|_| Error::Internal)
+    })
+}
+
+/// The number of 1 KiB blocks Argon2 uses for `costs` (m rounded down to a multiple of 4p).
+pub(crate) fn block_count(costs: Costs) -> usize {
+    let lanes = costs.p.max(1) as usize;
+    let m = (costs.m as usize).max(8 * lanes);
+    m / (4 * lanes) * (4 * lanes)
 }
 
 /// Writes a PHC string for an Argon2 output.
@@ -299,7 +306,15 @@ mod tests {
             salt: &salt,
         };
         let mut out = vec![0u8; num("tag_length") as usize];
-        derive(&job, &get("password"), &mut out).unwrap();
+        let gate = Gate::new(
+            crate::gate::GateConfig {
+                workers: 1,
+                queue: 0,
+                deadline: std::time::Duration::ZERO,
+            },
+            block_count(job.costs),
+        );
+        derive(&gate, &job, &get("password"), &mut out).unwrap();
         assert_eq!(out, tag);
     }
 

@@ -19,6 +19,16 @@ use crate::error::{Error, Result};
 use crate::policy::Limits;
 
 pub(crate) mod argon2;
+pub(crate) mod bcrypt;
+pub(crate) mod crypt_b64;
+pub(crate) mod digest;
+pub(crate) mod ldap;
+pub(crate) mod pbkdf2;
+pub(crate) mod phpass;
+pub(crate) mod plaintext;
+pub(crate) mod salted;
+pub(crate) mod scrypt;
+pub(crate) mod unix_crypt;
 
 /// A stored string split into what the old system needs to recompute it and what it
 /// computed.
@@ -67,7 +77,36 @@ pub(crate) const PLAINTEXT: &str = "plaintext";
 
 /// Every legacy scheme, in identification order: schemes with a distinctive prefix first,
 /// bare digests (recognised by length alone) last.
-pub(crate) static LEGACY: &[&dyn Legacy] = &[];
+pub(crate) static LEGACY: &[&dyn Legacy] = &[
+    &unix_crypt::MD5_CRYPT,
+    &unix_crypt::SHA256_CRYPT,
+    &unix_crypt::SHA512_CRYPT,
+    &phpass::PHPASS,
+    &phpass::DRUPAL7,
+    &bcrypt::Bcrypt,
+    &bcrypt::DjangoBcryptSha256,
+    &pbkdf2::PASSLIB_SHA1,
+    &pbkdf2::PASSLIB_SHA256,
+    &pbkdf2::PASSLIB_SHA512,
+    &pbkdf2::DJANGO_SHA256,
+    &pbkdf2::DJANGO_SHA1,
+    &scrypt::Scrypt,
+    &digest::MYSQL41,
+    &digest::DJANGO_SHA1,
+    &digest::DJANGO_MD5,
+    &ldap::LDAP_MD5,
+    &ldap::LDAP_SMD5,
+    &ldap::LDAP_SHA,
+    &ldap::LDAP_SSHA,
+    &salted::SALTED_MD5,
+    &salted::SALTED_SHA1,
+    &salted::SALTED_SHA256,
+    &digest::MD5_HEX,
+    &digest::SHA1_HEX,
+    &digest::SHA256_HEX,
+    &digest::SHA512_HEX,
+    &plaintext::PLAINTEXT_SCHEME,
+];
 
 /// Which verifier handles a stored string.
 pub(crate) enum Kind {
@@ -130,7 +169,6 @@ pub(crate) fn checksum_eq(computed: &[u8], stored: &[u8]) -> bool {
 }
 
 /// Lower-case hex of `bytes`, in memory that is zeroed on drop.
-#[allow(dead_code)] // first callers are the digest families
 pub(crate) fn hex_lower(bytes: &[u8]) -> Zeroizing<Vec<u8>> {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() * 2));
