@@ -1,13 +1,21 @@
-//! `pwharden`: hash, verify, identify and wrap stored passwords from the command line.
+//! `pwharden`: hash, verify, identify and wrap stored passwords from the command line, and
+//! audit and harden whole password tables in SQLite, PostgreSQL and MySQL/MariaDB.
 //!
 //! Passwords are read from standard input (all bytes to end of file, less one trailing
 //! `\n` or `\r\n`), never from the command line, where other users could see them.
+
+mod assess;
+mod audit;
+mod db;
+mod harden;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
 use pwharden::{Policy, Verdict};
 use zeroize::Zeroizing;
 
@@ -46,6 +54,103 @@ enum Command {
         /// The stored string.
         stored: String,
     },
+    /// Census of a password table: rows per scheme and strength class, shared unsalted
+    /// hashes, unreadable and unrecognised rows. Exit status 0, or 2 on error.
+    Audit {
+        #[command(flatten)]
+        table: TableArgs,
+        /// Print the census as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Wrap every legacy row of a password table in Argon2id, in place (and hash plaintext
+    /// rows where the policy allows them). Batched compare-and-set transactions; safe to
+    /// interrupt and rerun. Exit status 0 done, 1 some rows failed, 3 no failure but
+    /// unrecognised or unreadable rows left untouched, 2 error.
+    Harden {
+        #[command(flatten)]
+        table: TableArgs,
+        /// Worker threads for hashing (default: every core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Rows per read and per transaction.
+        #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        batch: u32,
+        /// Print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// After the run, read back N random rows it hardened and check each against the
+        /// original it replaced (no password needed).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        verify_sample: usize,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The table a command works on.
+#[derive(Args, Debug)]
+struct TableArgs {
+    /// The database: sqlite:PATH, postgres://USER:PASSWORD@HOST:PORT/DB or
+    /// mysql://USER:PASSWORD@HOST:PORT/DB (also mariadb://).
+    #[arg(long, value_name = "URL")]
+    db: String,
+    /// The table (optionally schema.table).
+    #[arg(long, value_name = "TABLE")]
+    table: String,
+    /// A unique key column (integer or text).
+    #[arg(long, value_name = "COLUMN")]
+    id_column: String,
+    /// The text column holding the stored password hashes.
+    #[arg(long, value_name = "COLUMN")]
+    hash_column: String,
+    /// A text column holding per-row salts of bare digests (used as its bytes).
+    #[arg(long, value_name = "COLUMN")]
+    salt_column: Option<String>,
+    /// How the site combined salt and password: md5(salt.password), md5(password.salt),
+    /// sha1(...), sha256(...). Required by harden when --salt-column is given.
+    #[arg(long, value_name = "CONSTRUCTION", requires = "salt_column")]
+    salt_construction: Option<String>,
+}
+
+impl TableArgs {
+    fn spec(&self) -> Result<db::TableSpec, Failure> {
+        Ok(db::TableSpec {
+            table: db::Ident::parse(&self.table, "--table", true)?,
+            id: db::Ident::parse(&self.id_column, "--id-column", false)?,
+            hash: db::Ident::parse(&self.hash_column, "--hash-column", false)?,
+            salt: self
+                .salt_column
+                .as_deref()
+                .map(|s| db::Ident::parse(s, "--salt-column", false))
+                .transpose()?,
+        })
+    }
+
+    /// Checks the construction up front, so a typo is one clear error, not a failed row each.
+    fn construction(&self) -> Result<Option<&str>, Failure> {
+        if let Some(c) = &self.salt_construction
+            && pwharden::salted_import(c, b"s", "").err()
+                == Some(pwharden::Error::UnsupportedScheme)
+        {
+            return Err(Failure(format!(
+                "--salt-construction {c:?} is not one of md5|sha1|sha256(salt.password|password.salt)"
+            )));
+        }
+        Ok(self.salt_construction.as_deref())
+    }
+}
+
+/// Runs an async command on a small runtime (its threads do I/O only; hashing runs on
+/// worker threads of its own).
+fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Failure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
+    Ok(runtime.block_on(future))
 }
 
 /// A failure, as the one line printed on stderr.
@@ -79,7 +184,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(path) => Policy::from_toml_file(path)?,
         None => Policy::default(),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::stdout();
     match cli.command {
         Command::Hash => {
             let password = read_password()?;
@@ -100,6 +205,62 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Identify { stored } => writeln!(out, "{}", policy.identify(&stored)?)?,
         Command::Wrap { stored } => writeln!(out, "{}", policy.wrap(&stored)?)?,
+        Command::Audit { table, json } => {
+            let spec = table.spec()?;
+            let construction = table.construction()?;
+            let shown = db::redact(&table.db);
+            let census = block_on(async {
+                let db = db::Db::connect(&table.db, false).await?;
+                let (checked, _) = db.open_table(spec).await?;
+                let census = audit::census(&db, &checked, &policy, construction).await;
+                db.close().await;
+                census
+            })??;
+            if json {
+                writeln!(out, "{}", census.to_json(&table.table, &shown))?;
+            } else {
+                write!(out, "{}", census.to_text(&table.table, &shown))?;
+            }
+        }
+        Command::Harden {
+            table,
+            jobs,
+            batch,
+            dry_run,
+            verify_sample,
+            json,
+        } => {
+            let spec = table.spec()?;
+            let construction = table.construction()?;
+            if spec.salt.is_some() && construction.is_none() {
+                return Err(Failure(
+                    "--salt-column needs --salt-construction for harden".to_owned(),
+                ));
+            }
+            let jobs = jobs
+                .filter(|j| *j > 0)
+                .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+                .unwrap_or(1);
+            let opts = harden::Options {
+                jobs,
+                batch: batch as usize,
+                dry_run,
+                verify_sample,
+                json,
+                construction: construction.map(str::to_owned),
+            };
+            let policy = Arc::new(policy);
+            let summary = block_on(async {
+                let db = db::Db::connect(&table.db, false).await?;
+                let (checked, total) = db.open_table(spec).await?;
+                let summary = harden::run(&db, &checked, total, policy, &opts).await;
+                db.close().await;
+                summary
+            })??;
+            out.flush()?;
+            harden::print(&summary, &opts);
+            return Ok(ExitCode::from(summary.exit_code()));
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
