@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need when it is
-# missing (peers in .venv-peers, php-cli), then format, lints and every test target.
+# missing (peers in .venv-peers, php-cli; PostgreSQL and MariaDB servers), then format, lints and every test target.
 # Fails when any step fails, and when no test ran at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,9 @@ step() { printf '\n=== %s\n' "$*"; }
 
 step "peers (tests/peers/setup.sh)"
 bash tests/peers/setup.sh
+
+step "database servers for the table tests (tests/db/setup.sh)"
+bash tests/db/setup.sh
 
 step "format"
 cargo fmt --check
