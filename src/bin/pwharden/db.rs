@@ -535,7 +535,13 @@ impl Table {
 
     fn select_sql(&self, after: bool, limit: Option<usize>) -> String {
         let idc = self.q(&self.spec.id);
-        let mut sql = format!("SELECT {idc}, {}", self.q(&self.spec.hash));
+        // Integer ids are read as 64-bit integers whatever their width.
+        let id_read = match (self.id_is_int, self.kind) {
+            (true, Kind::Postgres) => format!("CAST({idc} AS BIGINT)"),
+            (true, Kind::MySql) => format!("CAST({idc} AS SIGNED)"),
+            _ => idc.clone(),
+        };
+        let mut sql = format!("SELECT {id_read}, {}", self.q(&self.spec.hash));
         if let Some(salt) = &self.spec.salt {
             sql.push_str(", ");
             sql.push_str(&self.q(salt));
