@@ -116,6 +116,39 @@ fn is_bare_hex(scheme: &str) -> bool {
     matches!(scheme, "md5-hex" | "sha1-hex" | "sha256-hex" | "sha512-hex")
 }
 
+/// How the salt column is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SaltEncoding {
+    /// The column's text, as its UTF-8 bytes.
+    #[default]
+    Text,
+    /// Hex digits, decoded to bytes.
+    Hex,
+    /// Standard base64 (padded), decoded to bytes.
+    Base64,
+}
+
+/// The salt column's meaning: how the site combined salt and password, and how the salt
+/// bytes are written in the column.
+#[derive(Clone, Debug, Default)]
+pub struct Salting {
+    pub construction: Option<String>,
+    pub encoding: SaltEncoding,
+}
+
+impl Salting {
+    fn bytes(&self, salt: &str) -> Result<Vec<u8>, String> {
+        use base64ct::{Base64, Encoding};
+        match self.encoding {
+            SaltEncoding::Text => Ok(salt.as_bytes().to_vec()),
+            SaltEncoding::Hex => hex_decode(salt).ok_or_else(|| "salt is not hex".to_owned()),
+            SaltEncoding::Base64 => {
+                Base64::decode_vec(salt).map_err(|_| "salt is not base64".to_owned())
+            }
+        }
+    }
+}
+
 /// What `harden` does with a row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -158,9 +191,8 @@ impl Assessed {
     }
 }
 
-/// Judges one row under `policy`. `construction` is the salt construction (from
-/// `--salt-construction`) for rows with a salt column.
-pub fn assess(policy: &Policy, row: &Row, construction: Option<&str>) -> Assessed {
+/// Judges one row under `policy`; `salting` says what the salt column (if any) means.
+pub fn assess(policy: &Policy, row: &Row, salting: &Salting) -> Assessed {
     let hash = match &row.hash {
         Cell::Null => return Assessed::new("empty", Class::Empty, Action::Done),
         Cell::Text(s) if s.is_empty() => {
@@ -195,8 +227,11 @@ pub fn assess(policy: &Policy, row: &Row, construction: Option<&str>) -> Assesse
             Err(_) => true,
         };
         if bare {
-            return match construction {
-                Some(c) => match salted_import(c, salt.as_bytes(), hash) {
+            return match salting.construction.as_deref() {
+                Some(c) => match salting
+                    .bytes(salt)
+                    .and_then(|bytes| salted_import(c, &bytes, hash).map_err(|e| e.to_string()))
+                {
                     Ok(import) => {
                         let scheme = policy.identify(&import).unwrap_or("salted");
                         match policy.needs_upgrade(&import) {

@@ -7,7 +7,7 @@ use pwharden::Policy;
 use serde_json::{Value, json};
 
 use crate::Failure;
-use crate::assess::{Action, Class, assess};
+use crate::assess::{Action, Class, Salting, assess};
 use crate::db::{Db, Id, Table};
 
 /// Rows read per query.
@@ -84,8 +84,8 @@ pub struct Shared {
 }
 
 impl Census {
-    pub fn add(&mut self, policy: &Policy, row: &crate::db::Row, construction: Option<&str>) {
-        let a = assess(policy, row, construction);
+    pub fn add(&mut self, policy: &Policy, row: &crate::db::Row, salting: &Salting) {
+        let a = assess(policy, row, salting);
         self.rows += 1;
         *self.classes.entry(a.class).or_default() += 1;
         self.schemes
@@ -220,7 +220,7 @@ pub async fn census(
     db: &Db,
     table: &Table,
     policy: &Policy,
-    construction: Option<&str>,
+    salting: &Salting,
 ) -> Result<Census, Failure> {
     let mut census = Census::default();
     let mut after: Option<Id> = None;
@@ -229,7 +229,7 @@ pub async fn census(
         let Some(last) = page.last() else { break };
         after = Some(last.id.clone());
         for row in &page {
-            census.add(policy, row, construction);
+            census.add(policy, row, salting);
         }
     }
     Ok(census)

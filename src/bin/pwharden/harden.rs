@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
 use crate::Failure;
-use crate::assess::{Action, Class, assess};
+use crate::assess::{Action, Class, Salting, assess};
 use crate::audit::Reasons;
 use crate::db::{Cell, Db, Id, Table, Update};
 
@@ -35,7 +35,7 @@ pub struct Options {
     pub dry_run: bool,
     pub verify_sample: usize,
     pub json: bool,
-    pub construction: Option<String>,
+    pub salting: Salting,
 }
 
 /// One row to hash.
@@ -209,7 +209,7 @@ pub async fn run(
         let mut work = Vec::new();
         for row in page {
             summary.scanned += 1;
-            let a = assess(&policy, &row, opts.construction.as_deref());
+            let a = assess(&policy, &row, &opts.salting);
             match a.action {
                 Action::Done if a.class == Class::Empty => summary.empty += 1,
                 Action::Done => summary.already_done += 1,

@@ -112,6 +112,15 @@ struct TableArgs {
     /// sha1(...), sha256(...). Required by harden when --salt-column is given.
     #[arg(long, value_name = "CONSTRUCTION", requires = "salt_column")]
     salt_construction: Option<String>,
+    /// How the salt column writes the salt bytes: as text (its UTF-8 bytes), hex or base64.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "ENCODING",
+        default_value_t,
+        requires = "salt_column"
+    )]
+    salt_encoding: assess::SaltEncoding,
 }
 
 impl TableArgs {
@@ -129,7 +138,7 @@ impl TableArgs {
     }
 
     /// Checks the construction up front, so a typo is one clear error, not a failed row each.
-    fn construction(&self) -> Result<Option<&str>, Failure> {
+    fn salting(&self) -> Result<assess::Salting, Failure> {
         if let Some(c) = &self.salt_construction
             && pwharden::salted_import(c, b"s", "").err()
                 == Some(pwharden::Error::UnsupportedScheme)
@@ -138,7 +147,10 @@ impl TableArgs {
                 "--salt-construction {c:?} is not one of md5|sha1|sha256(salt.password|password.salt)"
             )));
         }
-        Ok(self.salt_construction.as_deref())
+        Ok(assess::Salting {
+            construction: self.salt_construction.clone(),
+            encoding: self.salt_encoding,
+        })
     }
 }
 
@@ -207,12 +219,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Wrap { stored } => writeln!(out, "{}", policy.wrap(&stored)?)?,
         Command::Audit { table, json } => {
             let spec = table.spec()?;
-            let construction = table.construction()?;
+            let salting = table.salting()?;
             let shown = db::redact(&table.db);
             let census = block_on(async {
                 let db = db::Db::connect(&table.db, false).await?;
                 let (checked, _) = db.open_table(spec).await?;
-                let census = audit::census(&db, &checked, &policy, construction).await;
+                let census = audit::census(&db, &checked, &policy, &salting).await;
                 db.close().await;
                 census
             })??;
@@ -231,8 +243,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             json,
         } => {
             let spec = table.spec()?;
-            let construction = table.construction()?;
-            if spec.salt.is_some() && construction.is_none() {
+            let salting = table.salting()?;
+            if spec.salt.is_some() && salting.construction.is_none() {
                 return Err(Failure(
                     "--salt-column needs --salt-construction for harden".to_owned(),
                 ));
@@ -247,7 +259,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 dry_run,
                 verify_sample,
                 json,
-                construction: construction.map(str::to_owned),
+                salting,
             };
             let policy = Arc::new(policy);
             let summary = block_on(async {
