@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{AssertSqlSafe, Row as _};
 
 use crate::Failure;
@@ -75,7 +77,8 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Db {
-    /// Connects to `url`. SQLite files must exist unless `create` is set.
+    /// Connects to `url`. SQLite files must exist unless `create` is set (the demo's new
+    /// database, which gets write-ahead logging, as a web application's would).
     pub async fn connect(url: &str, create: bool) -> Result<Self, Failure> {
         let shown = redact(url);
         let fail = |e: sqlx::Error| Failure(format!("cannot connect to {shown}: {}", one_line(&e)));
@@ -90,6 +93,13 @@ impl Db {
                 .map_err(fail)?
                 .create_if_missing(create)
                 .busy_timeout(Duration::from_secs(30));
+            let options = if create {
+                options
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+            } else {
+                options
+            };
             probe(&options, &shown).await?;
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)

@@ -7,6 +7,8 @@
 mod assess;
 mod audit;
 mod db;
+mod demo;
+mod demo_legacy;
 mod harden;
 
 use std::io::{Read, Write};
@@ -87,6 +89,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build an order site's customer table in embedded SQLite (legacy hashes of many
+    /// kinds), audit it, harden it, replay a dinner rush of logins, audit again. Without
+    /// --config it uses a reduced-cost demo policy (and says so).
+    Demo {
+        /// Customers in the table.
+        #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+        rows: u32,
+        /// Where to build it: sqlite:PATH, a file that must not exist yet (default: a fresh
+        /// pwharden-demo.db in the temporary directory).
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+        /// Login attempts in the dinner rush.
+        #[arg(long, value_name = "N", default_value_t = 3_000)]
+        logins: usize,
+        /// Worker threads (default: every core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+    },
+}
+
+/// Every core, unless told otherwise.
+fn jobs_or_cores(jobs: Option<usize>) -> usize {
+    jobs.filter(|j| *j > 0)
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
 }
 
 /// The table a command works on.
@@ -249,10 +276,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     "--salt-column needs --salt-construction for harden".to_owned(),
                 ));
             }
-            let jobs = jobs
-                .filter(|j| *j > 0)
-                .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
-                .unwrap_or(1);
+            let jobs = jobs_or_cores(jobs);
             let opts = harden::Options {
                 jobs,
                 batch: batch as usize,
@@ -272,6 +296,21 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             out.flush()?;
             harden::print(&summary, &opts);
             return Ok(ExitCode::from(summary.exit_code()));
+        }
+        Command::Demo {
+            rows,
+            db,
+            logins,
+            jobs,
+        } => {
+            let opts = demo::Options {
+                rows: rows as usize,
+                db,
+                logins,
+                jobs: jobs_or_cores(jobs),
+            };
+            let config = cli.config.is_some().then_some(policy);
+            return Ok(ExitCode::from(demo::run(&opts, config)?));
         }
     }
     out.flush()?;
