@@ -175,10 +175,17 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
         ProgressDrawTarget::hidden()
     };
     let bar = ProgressBar::with_draw_target(Some(total), target);
-    let template =
-        format!("{what} [{{bar:32}}] {{pos}}/{{len}} rows  {{per_sec}}  ETA {{eta}}  {{msg}}");
+    let template = format!("{what} [{{bar:32}}] {{pos}}/{{len}} rows  {{rate}}  ETA {{eta}}");
     if let Ok(style) = ProgressStyle::with_template(&template) {
-        bar.set_style(style.progress_chars("=> "));
+        let style = style
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} rows/s", state.per_sec());
+                },
+            )
+            .progress_chars("=> ");
+        bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
