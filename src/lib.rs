@@ -1,8 +1,9 @@
 #![doc = include_str!("../README.md")]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 mod error;
+pub mod ffi;
 mod gate;
 mod pepper;
 mod policy;

@@ -150,3 +150,40 @@ fn identify_names_the_scheme() {
     );
     assert_eq!(stdout(&out), "argon2i\n");
 }
+
+#[test]
+fn identify_wrap_and_verify_a_legacy_row() {
+    // phpass by passlib (tests/vectors/phpass.tsv), password "password".
+    let row = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/phpass.tsv"
+    ))
+    .unwrap()
+    .lines()
+    .find(|l| l.starts_with("70617373776f7264\t"))
+    .unwrap()
+    .split('\t')
+    .nth(1)
+    .unwrap()
+    .to_owned();
+    assert_eq!(stdout(&pwharden(&["identify", &row], b"", &[])), "phpass\n");
+    let out = pwharden(&["wrap", &row], b"", &[]);
+    assert!(out.status.success());
+    let wrapped = stdout(&out).trim_end().to_owned();
+    assert!(wrapped.starts_with("$pwh-wrap$v=1$phpass$"), "{wrapped}");
+    assert_eq!(
+        stdout(&pwharden(&["identify", &wrapped], b"", &[])),
+        "wrapped\n"
+    );
+    for stored in [&row, &wrapped] {
+        let ok = pwharden(&["verify", stored], b"password\n", &[]);
+        let text = stdout(&ok);
+        let lines: Vec<_> = text.lines().collect();
+        assert_eq!(lines[0], "valid");
+        assert!(lines[1].starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        let bad = pwharden(&["verify", stored], b"Password\n", &[]);
+        assert_eq!(bad.status.code(), Some(1));
+    }
+    let refused = pwharden(&["wrap", &wrapped], b"", &[]);
+    assert_eq!(refused.status.code(), Some(2));
+}

@@ -475,3 +475,62 @@ fn memory_budget_caps_the_workers() {
     assert_eq!(Policy::from_toml_file(&path).unwrap().workers(), 3);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn legacy_schemes_are_narrowed_by_policy_and_hex_meanings_set_by_it() {
+    let bcrypt = vector("bcrypt.tsv", "$2b$");
+    let md5 = vectors("md5-hex.tsv").remove(0);
+    let sha1 = vectors("sha1-hex.tsv").remove(0);
+
+    let narrow = cheap().allow_schemes(["md5-hex"]).build().unwrap();
+    assert_eq!(
+        narrow.verify(&bcrypt.password, &bcrypt.stored),
+        Err(Error::SchemeNotAllowed)
+    );
+    assert_eq!(narrow.wrap(&bcrypt.stored), Err(Error::SchemeNotAllowed));
+    assert_eq!(
+        narrow.needs_upgrade(&bcrypt.stored),
+        Err(Error::SchemeNotAllowed)
+    );
+    assert!(
+        narrow
+            .verify(&md5.password, &md5.stored)
+            .unwrap()
+            .is_valid()
+    );
+    // A wrapped string of a refused scheme is refused too.
+    let wrapped = cheap().build().unwrap().wrap(&bcrypt.stored).unwrap();
+    assert_eq!(
+        narrow.verify(&bcrypt.password, &wrapped),
+        Err(Error::SchemeNotAllowed)
+    );
+
+    // No bare hex at all: a 32-digit string is not guessed at.
+    let no_hex = cheap()
+        .hex_digests(Vec::<(usize, &str)>::new())
+        .build()
+        .unwrap();
+    assert_eq!(no_hex.identify(&md5.stored), Err(Error::UnsupportedScheme));
+    // Only 40-digit strings, as SHA-1.
+    let sha1_only = cheap().hex_digests([(40, "sha1-hex")]).build().unwrap();
+    assert_eq!(sha1_only.identify(&sha1.stored), Ok("sha1-hex"));
+    assert_eq!(
+        sha1_only.identify(&md5.stored),
+        Err(Error::UnsupportedScheme)
+    );
+    assert!(cheap().hex_digests([(32, "bcrypt")]).build().is_err());
+
+    // Plaintext only where named, and then anything unrecognised is a password.
+    assert_eq!(
+        cheap().build().unwrap().identify("hunter2"),
+        Err(Error::UnsupportedScheme)
+    );
+    let plain = cheap().allow_schemes(["plaintext"]).build().unwrap();
+    assert_eq!(plain.identify("hunter2"), Ok("plaintext"));
+    let verdict = plain.verify("hunter2", "hunter2").unwrap();
+    assert!(verdict.replacement().unwrap().starts_with("$argon2id$"));
+    assert_eq!(plain.verify("hunter3", "hunter2"), Ok(Verdict::Invalid));
+    let hashed = plain.wrap("hunter2").unwrap();
+    assert_eq!(plain.identify(&hashed), Ok("argon2id"));
+    assert_eq!(plain.verify("hunter2", &hashed), Ok(Verdict::Valid));
+}
