@@ -160,7 +160,7 @@ fn customer(i: usize, policy: &Policy) -> Result<Customer, Failure> {
         // The 2009 admin import that nobody hashed.
         5..10 => (Some(password.clone()), None),
         // New sign-ups since the Argon2id rollout began.
-        10..25 => (Some(policy.hash(pw)?), None),
+        10..25 => (Some(harden::patiently(|| policy.hash(pw))?), None),
         // The original 2006 shop: md5(password).
         25..335 => (Some(legacy::md5_hex(pw)), None),
         // The 2010 rewrite: sha1(salt . password), salt in its own column.
@@ -279,6 +279,8 @@ struct Rush {
     unknown: AtomicU64,
     upgraded: AtomicU64,
     upgrade_lost: AtomicU64,
+    /// Refused by the admission gate (an application answers 503 and the client retries).
+    busy: AtomicU64,
     errors: AtomicU64,
 }
 
@@ -314,13 +316,19 @@ fn login(
     let (id, stored) = match row {
         Some((id, Some(stored))) => (id, stored),
         _ => {
-            let _ = policy.verify_unknown_user(password);
-            bump(&rush.unknown);
+            match policy.verify_unknown_user(password) {
+                Err(pwharden::Error::Busy) => bump(&rush.busy),
+                _ => bump(&rush.unknown),
+            }
             return;
         }
     };
     let verdict = match policy.verify(password, &stored) {
         Ok(v) => v,
+        Err(pwharden::Error::Busy) => {
+            bump(&rush.busy);
+            return;
+        }
         Err(_) => {
             bump(&rush.errors);
             return;
@@ -536,6 +544,12 @@ pub fn run(opts: &Options, config: Option<Policy>) -> Result<u8, Failure> {
         get(&rush.wrong_refused)
     );
     println!("  unknown customers refused  {:>6}", get(&rush.unknown));
+    if get(&rush.busy) > 0 {
+        println!(
+            "  refused by the admission gate (503, retry later): {}",
+            get(&rush.busy)
+        );
+    }
     println!(
         "  rows upgraded to plain Argon2id on login: {} ({} lost a race to a concurrent login of the same customer)",
         get(&rush.upgraded),

@@ -324,6 +324,22 @@ async fn record(
     Ok(())
 }
 
+/// Calls `f` again while the policy's admission gate answers [`pwharden::Error::Busy`]:
+/// a batch job waits for its turn rather than failing rows (for at most ten minutes).
+pub fn patiently<T>(
+    mut f: impl FnMut() -> Result<T, pwharden::Error>,
+) -> Result<T, pwharden::Error> {
+    let give_up = Instant::now() + Duration::from_secs(600);
+    loop {
+        match f() {
+            Err(pwharden::Error::Busy) if Instant::now() < give_up => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Hashes every row of `work` on `jobs` threads; results in input order.
 fn hash_all(
     policy: &Policy,
@@ -343,7 +359,7 @@ fn hash_all(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(w) = work.get(i) else { break };
-                        done.push((i, policy.wrap(&w.input)));
+                        done.push((i, patiently(|| policy.wrap(&w.input))));
                         bar.inc(1);
                     }
                     done
@@ -418,7 +434,7 @@ impl Sample {
             to_check
                 .into_iter()
                 .map(|(u, input)| {
-                    let ok = policy.is_wrap_of(&input, &u.new);
+                    let ok = patiently(|| policy.is_wrap_of(&input, &u.new));
                     (u.id, ok)
                 })
                 .collect::<Vec<_>>()
