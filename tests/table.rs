@@ -235,6 +235,17 @@ impl TestDb {
         })
     }
 
+    /// Two text columns of every row.
+    async fn pairs(&self, sql: &str) -> Vec<(String, String)> {
+        with_pool!(&self.pool, p => sqlx::query(AssertSqlSafe(sql.to_owned()))
+            .fetch_all(p)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+            .collect())
+    }
+
     async fn set_hash(&self, table: &str, id: i64, hash: &str) {
         let sql = format!(
             "UPDATE {table} SET pw = {} WHERE id = {}",
@@ -1124,4 +1135,144 @@ fn unreachable_databases_are_one_line_errors() {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Dry run, text ids and qualified table names, the demo
+
+async fn dry_run_text_ids(kind: Kind, table: &str) {
+    let db = TestDb::open(kind, table).await;
+    let dir = TempDir::new(table);
+    let config = policy_file(&dir.0, 64, ALLOWED);
+    let config = config.to_str().unwrap();
+    // A table keyed by user name, addressed with its schema (database, for MariaDB).
+    let (schema, text) = match kind {
+        Kind::Sqlite => ("main".to_owned(), "TEXT"),
+        Kind::Postgres => {
+            db.exec("CREATE SCHEMA IF NOT EXISTS shop").await;
+            ("shop".to_owned(), "VARCHAR(200)")
+        }
+        Kind::MySql => ("pwharden_test".to_owned(), "VARCHAR(200)"),
+    };
+    let qualified = format!("{schema}.{table}");
+    db.exec(&format!("DROP TABLE IF EXISTS {qualified}")).await;
+    db.exec(&format!(
+        "CREATE TABLE {qualified} (username VARCHAR(64) PRIMARY KEY, pw {text})"
+    ))
+    .await;
+    let vs: Vec<_> = vectors("md5-crypt.tsv")
+        .into_iter()
+        .chain(vectors("sha1-hex.tsv"))
+        .collect();
+    for (i, v) in vs.iter().enumerate() {
+        let sql = format!(
+            "INSERT INTO {qualified} (username, pw) VALUES ('user-{i:03}', '{}')",
+            v.stored
+        );
+        db.exec(&sql).await;
+    }
+    let select = format!("SELECT username, pw FROM {qualified} ORDER BY username");
+    let before = db.pairs(&select).await;
+    let base = [
+        "--config",
+        config,
+        "harden",
+        "--json",
+        "--db",
+        &db.url,
+        "--table",
+        &qualified,
+        "--id-column",
+        "username",
+        "--hash-column",
+        "pw",
+    ];
+    // --dry-run: every row listed, nothing written.
+    let mut args = base.to_vec();
+    args.push("--dry-run");
+    let out = pwharden(&args);
+    let summary = json_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert_eq!(n(&summary["would_harden"]), vs.len() as u64);
+    let changes = summary["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), vs.len());
+    assert_eq!(changes[0]["id"], "user-000");
+    assert_eq!(changes[0]["scheme"], "md5-crypt");
+    assert_eq!(db.pairs(&select).await, before);
+    // The real run.
+    let out = pwharden(&base);
+    let summary = json_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert_eq!(n(&summary["hardened"]), vs.len() as u64);
+    let policy = test_policy(64, ALLOWED);
+    let after = db.pairs(&select).await;
+    for ((name, stored), v) in after.iter().zip(&vs) {
+        assert!(
+            policy.verify(&v.password, stored).unwrap().is_valid(),
+            "{name}"
+        );
+    }
+    db.exec(&format!("DROP TABLE {qualified}")).await;
+}
+
+#[test]
+fn sqlite_dry_run_and_text_ids() {
+    runtime().block_on(dry_run_text_ids(Kind::Sqlite, "accounts"));
+}
+
+#[test]
+fn postgres_dry_run_and_text_ids() {
+    runtime().block_on(dry_run_text_ids(Kind::Postgres, "pg_accounts"));
+}
+
+#[test]
+fn mysql_dry_run_and_text_ids() {
+    runtime().block_on(dry_run_text_ids(Kind::MySql, "my_accounts"));
+}
+
+#[test]
+fn demo_builds_audits_hardens_and_logs_in() {
+    let dir = TempDir::new("demo");
+    let url = format!("sqlite:{}", dir.0.join("demo.db").display());
+    let out = pwharden(&["demo", "--rows", "500", "--logins", "200", "--db", &url]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("REDUCED for the demo"), "{text}");
+    // Every right password was accepted, every wrong one refused.
+    let count = |label: &str| -> (u64, u64) {
+        let line = text.lines().find(|l| l.contains(label)).unwrap();
+        let nums: Vec<u64> = line
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        (nums[0], nums[1])
+    };
+    let (accepted, right) = count("right passwords accepted");
+    assert_eq!(accepted, right);
+    assert!(right > 100);
+    let (refused, wrong) = count("wrong passwords refused");
+    assert_eq!(refused, wrong);
+    assert!(text.contains("login latency p50"), "{text}");
+    assert!(text.contains("logins/s"), "{text}");
+    // After: no legacy class left (the second census is the last one printed).
+    let after = text.rsplit("[5/5]").next().unwrap();
+    for label in [
+        "unsalted fast digest",
+        "salted fast digest",
+        "slow legacy hash",
+    ] {
+        let line = after
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap();
+        assert!(line.contains(" 0 "), "{line}");
+    }
+    // The demo refuses to overwrite an existing file.
+    let again = pwharden(&["demo", "--rows", "10", "--db", &url]);
+    assert_eq!(again.status.code(), Some(2));
 }

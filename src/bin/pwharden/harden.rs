@@ -24,7 +24,7 @@ use tokio::task::JoinHandle;
 
 use crate::Failure;
 use crate::assess::{Action, Class, Salting, assess};
-use crate::audit::Reasons;
+use crate::audit::{Reasons, id_json};
 use crate::db::{Cell, Db, Id, Table, Update};
 
 /// How `harden` runs.
@@ -63,6 +63,8 @@ pub struct Summary {
     pub failed: Reasons,
     pub sample_checked: u64,
     pub sample_skipped: u64,
+    /// With `--dry-run --json`: each row that would change, and its scheme.
+    changes: Vec<(Id, String)>,
     seconds: f64,
 }
 
@@ -84,7 +86,7 @@ impl Summary {
     }
 
     fn to_json(&self, dry_run: bool) -> Value {
-        json!({
+        let mut out = json!({
             "dry_run": dry_run,
             "scanned": self.scanned,
             if dry_run { "would_harden" } else { "hardened" }: self.hardened_total(),
@@ -102,7 +104,15 @@ impl Summary {
             "verify_sample": { "checked": self.sample_checked, "skipped": self.sample_skipped },
             "seconds": self.seconds,
             "exit_code": self.exit_code(),
-        })
+        });
+        if dry_run {
+            out["changes"] = self
+                .changes
+                .iter()
+                .map(|(id, scheme)| json!({ "id": id_json(id), "scheme": scheme }))
+                .collect();
+        }
+        out
     }
 
     fn to_text(&self, dry_run: bool) -> String {
@@ -242,7 +252,11 @@ pub async fn run(
         }
         if opts.dry_run {
             for w in &work {
-                bar.suspend(|| println!("would harden id {} ({})", w.id, w.scheme));
+                if opts.json {
+                    summary.changes.push((w.id.clone(), w.scheme.clone()));
+                } else {
+                    bar.suspend(|| println!("would harden id {} ({})", w.id, w.scheme));
+                }
                 *summary.hardened.entry(w.scheme.clone()).or_default() += 1;
             }
             bar.inc(work.len() as u64);
