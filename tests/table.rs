@@ -639,8 +639,13 @@ async fn audit_harden_rerun(kind: Kind, table: &str) {
     assert_eq!(n(&summary["unreadable"]), unreadable, "{summary}");
     assert_eq!(n(&summary["changed_by_application"]), 0);
     assert_eq!(n(&summary["verify_sample"]["checked"]), 25);
-    // Unrecognised rows are left alone, and say so in the exit status.
+    // Unrecognised rows are left alone, and say so in the exit status and on stderr.
     assert_eq!(out.status.code(), Some(3), "{summary}");
+    one_line_error(
+        &out,
+        3,
+        &format!("{} rows left untouched", unrecognised + unreadable),
+    );
 
     // Every row: same id and other columns; hardened rows verify with the original password
     // alone (the salt column is no longer needed) and not with a wrong one; the rest are
@@ -1035,6 +1040,7 @@ async fn bad_input(kind: Kind, table: &str) {
     ]);
     let summary = json_of(&out);
     assert_eq!(out.status.code(), Some(1), "{summary}");
+    one_line_error(&out, 1, "1 rows failed and 2 were left untouched");
     assert_eq!(n(&summary["hardened"]), 1);
     assert_eq!(n(&summary["unrecognised"]), 2);
     assert_eq!(

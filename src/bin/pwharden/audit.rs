@@ -190,12 +190,16 @@ impl Census {
         }
         let shared = self.shared();
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "  shared unsalted hashes: {} rows hold one of {} hashes held by more than one row \
-             (largest group {}); cracking one cracks them all",
-            shared.rows, shared.distinct, shared.largest
-        );
+        if shared.rows == 0 {
+            let _ = writeln!(out, "  shared unsalted hashes: none");
+        } else {
+            let _ = writeln!(
+                out,
+                "  shared unsalted hashes: {} rows share {} distinct hashes (largest group {} \
+                 rows): crack one, log in to all of its group",
+                shared.rows, shared.distinct, shared.largest
+            );
+        }
         let sections = [
             ("could not be read", &self.unreadable),
             (

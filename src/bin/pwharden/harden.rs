@@ -470,11 +470,25 @@ impl Sample {
     }
 }
 
-/// Prints the summary (text or JSON) on stdout.
+/// Prints the summary (text or JSON) on stdout, and when rows failed or were left
+/// untouched, one line saying so on stderr.
 pub fn print(summary: &Summary, opts: &Options) {
     if opts.json {
         println!("{}", summary.to_json(opts.dry_run));
     } else {
         print!("{}", summary.to_text(opts.dry_run));
+    }
+    let (failed, left) = (
+        summary.failed.total(),
+        summary.unrecognised.total() + summary.unreadable.total(),
+    );
+    if failed > 0 {
+        eprintln!(
+            "pwharden: {failed} rows failed and {left} were left untouched (unrecognised or unreadable); see the summary"
+        );
+    } else if left > 0 {
+        eprintln!(
+            "pwharden: {left} rows left untouched (unrecognised or unreadable); see the summary"
+        );
     }
 }
