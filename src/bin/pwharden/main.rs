@@ -289,7 +289,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let summary = block_on(async {
                 let db = db::Db::connect(&table.db, false).await?;
                 let (checked, total) = db.open_table(spec).await?;
-                let summary = harden::run(&db, &checked, total, policy, &opts).await;
+                // Whatever stopped the run mid-way, the open transaction rolls back and the
+                // same command finishes the job.
+                let summary = harden::run(&db, &checked, total, policy, &opts)
+                    .await
+                    .map_err(|Failure(why)| {
+                        Failure(format!(
+                            "{why}; rows already written stay written, rerun to finish"
+                        ))
+                    });
                 db.close().await;
                 summary
             })??;
