@@ -235,6 +235,17 @@ impl TestDb {
         })
     }
 
+    /// Rows whose hash column holds a wrapped string.
+    async fn count_wrapped(&self, table: &str) -> u64 {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE pw LIKE '$pwh-wrap$%'");
+        let n: i64 = with_pool!(&self.pool, p => sqlx::query(AssertSqlSafe(sql))
+            .fetch_one(p)
+            .await
+            .unwrap()
+            .get(0));
+        n as u64
+    }
+
     /// Two text columns of every row.
     async fn pairs(&self, sql: &str) -> Vec<(String, String)> {
         with_pool!(&self.pool, p => sqlx::query(AssertSqlSafe(sql.to_owned()))
@@ -801,8 +812,12 @@ async fn crash_and_resume(kind: Kind, table: &str) {
         "--config", config, "harden", "--json", "--jobs", "2", "--batch", "8",
     ];
     args.extend(table_args(&db, table));
+    // Each run is killed once a random share (up to 60%) of the rows still to do has been
+    // written: random points, whatever the machine's speed.
     let mut kills = 0;
-    for _ in 0..4 {
+    for _ in 0..3 {
+        let done = db.count_wrapped(table).await;
+        let target = done + 1 + random_below((rows.len() as u64 - done) * 6 / 10);
         let mut child = Command::new(env!("CARGO_BIN_EXE_pwharden"))
             .args(&args)
             .stdin(Stdio::null())
@@ -810,11 +825,13 @@ async fn crash_and_resume(kind: Kind, table: &str) {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let delay = Duration::from_millis(100 + random_below(900));
-        tokio::time::sleep(delay).await;
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            kills += 1;
+        while child.try_wait().unwrap().is_none() {
+            if db.count_wrapped(table).await >= target {
+                child.kill().unwrap(); // SIGKILL
+                kills += 1;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
         }
         child.wait().unwrap();
         check_whole(&rows, &db.snapshot(table).await, &policy);
@@ -891,13 +908,17 @@ async fn concurrent_writer(kind: Kind, table: &str) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    // The application writes every few milliseconds for as long as the run lasts.
+    let mut child = child;
     let mut written = BTreeMap::new();
-    for k in 0..100 {
+    let mut k = 0;
+    while child.try_wait().unwrap().is_none() && k < 2000 {
         let r = &rows[random_below(rows.len() as u64) as usize];
         let v = &replacements[k % replacements.len()];
         db.set_hash(table, r.id, &v.stored).await;
         written.insert(r.id, v);
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        k += 1;
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let out = child.wait_with_output().unwrap();
     let summary = json_of(&out);
