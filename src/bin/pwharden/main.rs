@@ -14,7 +14,6 @@ mod harden;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
@@ -132,7 +131,7 @@ struct TableArgs {
     /// The text column holding the stored password hashes.
     #[arg(long, value_name = "COLUMN")]
     hash_column: String,
-    /// A text column holding per-row salts of bare digests (used as its bytes).
+    /// A text column holding per-row salts of bare digests (read as --salt-encoding says).
     #[arg(long, value_name = "COLUMN")]
     salt_column: Option<String>,
     /// How the site combined salt and password: md5(salt.password), md5(password.salt),
