@@ -187,3 +187,52 @@ fn identify_wrap_and_verify_a_legacy_row() {
     let refused = pwharden(&["wrap", &wrapped], b"", &[]);
     assert_eq!(refused.status.code(), Some(2));
 }
+
+#[test]
+fn calibrate_recommends_a_loadable_policy_never_below_owasp() {
+    let out = pwharden(
+        &[
+            "calibrate",
+            "--target-ms",
+            "1",
+            "--memory-budget",
+            "67108864",
+            "--peak-logins-per-s",
+            "1000000",
+        ],
+        b"",
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    for needle in ["latency", "logins/s", "peak memory", "[argon2]", "warning"] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    // A 1 ms target cannot be met: the recommendation is OWASP's minimum, not less.
+    assert!(text.contains("m_cost = 19456\nt_cost = 2\n"), "{text}");
+    // The snippet is a policy that loads as it is.
+    let toml = &text[text.find("[argon2]").unwrap()..];
+    let config = temp_config("calibrate", toml);
+    let loaded = pwharden(
+        &["--config", config.to_str().unwrap(), "hash"],
+        b"pw\n",
+        &[],
+    );
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    assert!(stdout(&loaded).starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+
+    let bad = pwharden(
+        &["calibrate", "--target-ms", "100", "--memory-budget", "1000"],
+        b"",
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}

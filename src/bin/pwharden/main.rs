@@ -6,6 +6,7 @@
 
 mod assess;
 mod audit;
+mod calibrate;
 mod db;
 mod demo;
 mod demo_legacy;
@@ -105,6 +106,20 @@ enum Command {
         /// Worker threads (default: every core).
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
+    },
+    /// Measure this machine and recommend Argon2id parameters (never below OWASP's
+    /// minimum): latency, sustainable logins per second on all cores, peak memory, and a
+    /// TOML snippet for the policy.
+    Calibrate {
+        /// The login latency to aim for, in milliseconds.
+        #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=60_000))]
+        target_ms: u64,
+        /// The memory all concurrent logins may use together, in bytes.
+        #[arg(long, value_name = "BYTES")]
+        memory_budget: u64,
+        /// The peak login rate to plan for; the report says whether it fits.
+        #[arg(long, value_name = "R")]
+        peak_logins_per_s: Option<f64>,
     },
 }
 
@@ -218,6 +233,21 @@ fn read_password() -> Result<Zeroizing<Vec<u8>>, Failure> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    if let Command::Calibrate {
+        target_ms,
+        memory_budget,
+        peak_logins_per_s,
+    } = cli.command
+    {
+        let request = calibrate::Request {
+            target: std::time::Duration::from_millis(target_ms),
+            memory_budget,
+            peak_logins_per_s: peak_logins_per_s.filter(|r| r.is_finite() && *r > 0.0),
+        };
+        let recommendation = calibrate::calibrate(&request).map_err(Failure)?;
+        print!("{}", calibrate::report(&request, &recommendation));
+        return Ok(ExitCode::SUCCESS);
+    }
     let policy = match &cli.config {
         Some(path) => Policy::from_toml_file(path)?,
         None => Policy::default(),
@@ -319,6 +349,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let config = cli.config.is_some().then_some(policy);
             return Ok(ExitCode::from(demo::run(&opts, config)?));
         }
+        Command::Calibrate { .. } => {}
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
