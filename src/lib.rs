@@ -1,14 +1,19 @@
 #![doc = include_str!("../README.md")]
-#![forbid(unsafe_code)]
+// `deny`, not `forbid`: the `ffi` module (and only it) allows `unsafe`, one `// SAFETY:`
+// comment per use.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+mod breach;
 mod error;
+mod ffi;
 mod gate;
 mod pepper;
 mod policy;
 mod schemes;
 mod wrap;
 
+pub use breach::{BreachIndex, IndexSummary};
 pub use error::{Error, Result};
 pub use pepper::{MAX_KEY_ID_LEN, MAX_SECRET_LEN, MIN_SECRET_LEN, PepperKey};
 pub use policy::{
