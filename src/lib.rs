@@ -11,6 +11,7 @@ mod gate;
 mod pepper;
 mod policy;
 mod schemes;
+mod screen;
 mod wrap;
 
 pub use breach::{BreachIndex, IndexSummary};
@@ -21,3 +22,7 @@ pub use policy::{
     PolicyBuilder, Verdict,
 };
 pub use schemes::salted::salted_import;
+pub use screen::{
+    Context, DEFAULT_MAX_LENGTH, MAX_LENGTH_FLOOR, MIN_LENGTH, MIN_LENGTH_SINGLE_FACTOR, Reason,
+    Rejections,
+};

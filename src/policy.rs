@@ -8,11 +8,13 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use crate::breach::BreachIndex;
 use crate::error::{Error, Result};
 use crate::gate::{Gate, GateConfig};
 use crate::pepper::{Pepper, PepperKey};
 use crate::schemes::argon2::{self as a2, Costs, Job};
 use crate::schemes::{self, Kind, Legacy, Rules};
+use crate::screen::{self, Context, Rejections};
 use crate::wrap;
 
 /// Longest stored string pwharden reads or writes, in bytes. Anything longer is
@@ -162,9 +164,51 @@ pub struct PolicyBuilder {
     hex: Option<Vec<(usize, String)>>,
     gate: GateConfig,
     memory_budget: Option<u64>,
+    min_length: Option<usize>,
+    single_factor: bool,
+    max_length: usize,
+    site_words: Vec<String>,
+    breach: Option<BreachIndex>,
 }
 
 impl PolicyBuilder {
+    /// The shortest password [`Policy::screen`] accepts, in characters (Unicode code points).
+    /// The default is 8, or 15 with [`PolicyBuilder::single_factor`], and a smaller value is
+    /// refused: those are SP 800-63B's minimums.
+    pub fn min_length(mut self, characters: usize) -> Self {
+        self.min_length = Some(characters);
+        self
+    }
+
+    /// Says whether the password is the only authentication factor. SP 800-63B then asks for
+    /// at least 15 characters instead of 8.
+    pub fn single_factor(mut self, single: bool) -> Self {
+        self.single_factor = single;
+        self
+    }
+
+    /// The longest password [`Policy::screen`] accepts, in characters (default 256; at least
+    /// 64, as SP 800-63B asks). The byte limit `max_password_bytes` of [`Limits`] still applies
+    /// to hashing.
+    pub fn max_length(mut self, characters: usize) -> Self {
+        self.max_length = characters;
+        self
+    }
+
+    /// Adds the site's own words (brand, product and domain names): [`Policy::screen`] refuses
+    /// passwords built mostly from them.
+    pub fn site_words<S: AsRef<str>>(mut self, words: impl IntoIterator<Item = S>) -> Self {
+        self.site_words
+            .extend(words.into_iter().map(|w| w.as_ref().to_owned()));
+        self
+    }
+
+    /// Uses a breach index: [`Policy::screen`] refuses the passwords it holds.
+    pub fn breach_index(mut self, index: BreachIndex) -> Self {
+        self.breach = Some(index);
+        self
+    }
+
     /// Narrows (or widens) the schemes accepted besides Argon2id, by their identify names.
     /// The default is every legacy scheme except `plaintext`, which is accepted only when
     /// named here.
@@ -329,6 +373,29 @@ impl PolicyBuilder {
             .contains(&schemes::PLAINTEXT)
             .then(|| schemes::by_name(schemes::PLAINTEXT))
             .flatten();
+        let floor = if self.single_factor {
+            screen::MIN_LENGTH_SINGLE_FACTOR
+        } else {
+            screen::MIN_LENGTH
+        };
+        let min_length = self.min_length.unwrap_or(floor);
+        if min_length < floor {
+            return Err(ConfigError::new(format!(
+                "screen: min_length {min_length} is below SP 800-63B's minimum of {floor} characters{}",
+                if self.single_factor {
+                    " for a single factor"
+                } else {
+                    ""
+                }
+            )));
+        }
+        if self.max_length < screen::MAX_LENGTH_FLOOR || self.max_length < min_length {
+            return Err(ConfigError::new(format!(
+                "screen: max_length {} must be at least {} and at least min_length",
+                self.max_length,
+                screen::MAX_LENGTH_FLOOR
+            )));
+        }
         Ok(Policy {
             target: self.target,
             limits,
@@ -336,6 +403,8 @@ impl PolicyBuilder {
             allowed,
             rules: Rules { hex, plaintext },
             gate: Gate::new(gate, a2::block_count(self.target)),
+            screen: screen::Rules::new(min_length, self.max_length, self.site_words),
+            breach: self.breach,
         })
     }
 }
@@ -362,6 +431,8 @@ pub struct Policy {
     allowed: Vec<&'static str>,
     rules: Rules,
     gate: Gate,
+    screen: screen::Rules,
+    breach: Option<BreachIndex>,
 }
 
 impl fmt::Debug for Policy {
@@ -372,6 +443,8 @@ impl fmt::Debug for Policy {
             .field("pepper", &self.pepper)
             .field("allowed", &self.allowed)
             .field("concurrency", &self.gate.config())
+            .field("screen", &self.screen)
+            .field("breach", &self.breach)
             .finish_non_exhaustive()
     }
 }
@@ -405,6 +478,12 @@ impl Default for Policy {
                         p: DEFAULT_P_COST,
                     }),
                 ),
+                screen: screen::Rules::new(
+                    screen::MIN_LENGTH,
+                    screen::DEFAULT_MAX_LENGTH,
+                    Vec::new(),
+                ),
+                breach: None,
             },
         }
     }
@@ -434,6 +513,11 @@ impl Policy {
             hex: None,
             gate: default_gate(),
             memory_budget: None,
+            min_length: None,
+            single_factor: false,
+            max_length: screen::DEFAULT_MAX_LENGTH,
+            site_words: Vec::new(),
+            breach: None,
         }
     }
 
@@ -466,6 +550,59 @@ impl Policy {
             data: &[],
             salt,
         }
+    }
+
+    /// Checks a new password against the policy's screening rules (SP 800-63B): length in
+    /// characters, the shipped common-password list, the breach index if the policy has one,
+    /// the customer's own details, the site's words, repeated or sequential characters.
+    /// Every reason that applies is reported. Call it when a password is set or changed,
+    /// before [`Policy::hash`]; nothing is sent anywhere.
+    ///
+    /// See the `screen` section of the README for how each check decides.
+    ///
+    /// ```
+    /// use pwharden::{Context, Policy, Reason};
+    ///
+    /// let policy = Policy::builder().site_words(["Acme"]).build()?;
+    /// let names = ["Alice Smith"];
+    /// let context = Context::new().email("alice@example.com").names(&names);
+    ///
+    /// assert!(policy.screen("correct horse battery staple", &context).is_ok());
+    ///
+    /// let refused = policy.screen("pizza123", &context).unwrap_err();
+    /// assert_eq!(refused.reasons(), &[Reason::Common]);
+    /// assert_eq!(refused.to_string(), "This is one of the most commonly used passwords.");
+    ///
+    /// let refused = policy.screen("Alice1985", &context).unwrap_err();
+    /// assert!(refused.has("user_context"));
+    /// let refused = policy.screen("acme-acme", &context).unwrap_err();
+    /// assert!(refused.has("site_word"));
+    /// assert_eq!(
+    ///     policy.screen("vvvvvvv", &context).unwrap_err().reasons(),
+    ///     &[Reason::TooShort { min: 8 }, Reason::Repetitive]
+    /// );
+    /// # Ok::<(), pwharden::ConfigError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Rejections`]: the reasons, never empty.
+    pub fn screen(
+        &self,
+        password: impl AsRef<[u8]>,
+        context: &Context<'_>,
+    ) -> std::result::Result<(), Rejections> {
+        screen::Screen {
+            rules: &self.screen,
+            max_bytes: self.limits.max_password_bytes,
+            nfkc: false,
+            breach: self.breach.as_ref(),
+        }
+        .run(password.as_ref(), context)
+    }
+
+    /// The breach index in use, if any.
+    pub fn breach_index(&self) -> Option<&BreachIndex> {
+        self.breach.as_ref()
     }
 
     /// Hashes a new password with Argon2id at the target, a fresh 16-byte salt from the
@@ -755,6 +892,20 @@ struct FileConfig {
     legacy: Option<LegacyConfig>,
     #[serde(default)]
     concurrency: Option<ConcurrencyConfig>,
+    #[serde(default)]
+    screen: Option<ScreenConfig>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScreenConfig {
+    min_length: Option<usize>,
+    #[serde(default)]
+    single_factor: bool,
+    max_length: Option<usize>,
+    #[serde(default)]
+    site_words: Vec<String>,
+    breach_index: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -921,6 +1072,26 @@ impl Policy {
                 }
                 builder = builder.hex_digests(map);
             }
+        }
+        if let Some(screen) = config.screen {
+            if let Some(min) = screen.min_length {
+                builder = builder.min_length(min);
+            }
+            if let Some(max) = screen.max_length {
+                builder = builder.max_length(max);
+            }
+            if let Some(file) = screen.breach_index {
+                let path = match base {
+                    Some(dir) if file.is_relative() => dir.join(file),
+                    _ => file,
+                };
+                let index = BreachIndex::open(&path)
+                    .map_err(|e| ConfigError::new(format!("screen.breach_index: {e}")))?;
+                builder = builder.breach_index(index);
+            }
+            builder = builder
+                .single_factor(screen.single_factor)
+                .site_words(screen.site_words);
         }
         if let Some(pepper) = config.pepper {
             for source in &pepper.keys {
