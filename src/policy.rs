@@ -44,18 +44,31 @@ pub enum Verdict {
     /// The password matches; store this replacement (made under the current target and
     /// pepper) in place of the old string.
     ValidUpgrade(String),
+    /// The password matches, but it is in the policy's breach index: attackers may already
+    /// hold it. Log the customer in only to make them choose a new password (or refuse the
+    /// login and start a reset). Carries the replacement stored string when one is due, as
+    /// [`Verdict::ValidUpgrade`] would.
+    ///
+    /// Only answered when the policy has a breach index and `compromised_check` on.
+    ValidCompromised(Option<String>),
 }
 
 impl Verdict {
-    /// True for [`Verdict::Valid`] and [`Verdict::ValidUpgrade`].
+    /// True when the password matches: [`Verdict::Valid`], [`Verdict::ValidUpgrade`] and
+    /// [`Verdict::ValidCompromised`] (check [`Verdict::is_compromised`] too).
     pub fn is_valid(&self) -> bool {
         !matches!(self, Self::Invalid)
+    }
+
+    /// True for [`Verdict::ValidCompromised`]: the password is right but breached.
+    pub fn is_compromised(&self) -> bool {
+        matches!(self, Self::ValidCompromised(_))
     }
 
     /// The replacement stored string, when one is due.
     pub fn replacement(&self) -> Option<&str> {
         match self {
-            Self::ValidUpgrade(s) => Some(s),
+            Self::ValidUpgrade(s) | Self::ValidCompromised(Some(s)) => Some(s),
             _ => None,
         }
     }
@@ -68,6 +81,8 @@ impl fmt::Debug for Verdict {
             Self::Valid => f.write_str("Valid"),
             // A replacement is a hash, not a secret, but it has no business in logs either.
             Self::ValidUpgrade(_) => f.write_str("ValidUpgrade(..)"),
+            Self::ValidCompromised(None) => f.write_str("ValidCompromised(None)"),
+            Self::ValidCompromised(Some(_)) => f.write_str("ValidCompromised(Some(..))"),
         }
     }
 }
@@ -169,6 +184,7 @@ pub struct PolicyBuilder {
     max_length: usize,
     site_words: Vec<String>,
     breach: Option<BreachIndex>,
+    compromised_check: bool,
 }
 
 impl PolicyBuilder {
@@ -203,9 +219,18 @@ impl PolicyBuilder {
         self
     }
 
-    /// Uses a breach index: [`Policy::screen`] refuses the passwords it holds.
+    /// Uses a breach index: [`Policy::screen`] refuses the passwords it holds, and
+    /// [`Policy::verify`] can report them (see [`PolicyBuilder::compromised_check`]).
     pub fn breach_index(mut self, index: BreachIndex) -> Self {
         self.breach = Some(index);
+        self
+    }
+
+    /// Makes [`Policy::verify`] answer [`Verdict::ValidCompromised`] for a right password
+    /// that is in the breach index (default off; needs [`PolicyBuilder::breach_index`]). The
+    /// index is consulted only after the password matched.
+    pub fn compromised_check(mut self, on: bool) -> Self {
+        self.compromised_check = on;
         self
     }
 
@@ -396,6 +421,11 @@ impl PolicyBuilder {
                 screen::MAX_LENGTH_FLOOR
             )));
         }
+        if self.compromised_check && self.breach.is_none() {
+            return Err(ConfigError::new(
+                "screen: compromised_check needs a breach index".to_owned(),
+            ));
+        }
         Ok(Policy {
             target: self.target,
             limits,
@@ -405,6 +435,7 @@ impl PolicyBuilder {
             gate: Gate::new(gate, a2::block_count(self.target)),
             screen: screen::Rules::new(min_length, self.max_length, self.site_words),
             breach: self.breach,
+            compromised_check: self.compromised_check,
         })
     }
 }
@@ -433,6 +464,7 @@ pub struct Policy {
     gate: Gate,
     screen: screen::Rules,
     breach: Option<BreachIndex>,
+    compromised_check: bool,
 }
 
 impl fmt::Debug for Policy {
@@ -445,6 +477,7 @@ impl fmt::Debug for Policy {
             .field("concurrency", &self.gate.config())
             .field("screen", &self.screen)
             .field("breach", &self.breach)
+            .field("compromised_check", &self.compromised_check)
             .finish_non_exhaustive()
     }
 }
@@ -484,6 +517,7 @@ impl Default for Policy {
                     Vec::new(),
                 ),
                 breach: None,
+                compromised_check: false,
             },
         }
     }
@@ -518,6 +552,7 @@ impl Policy {
             max_length: screen::DEFAULT_MAX_LENGTH,
             site_words: Vec::new(),
             breach: None,
+            compromised_check: false,
         }
     }
 
@@ -673,6 +708,7 @@ impl Policy {
         let password = password.as_ref();
         self.check_password(password)?;
         let (stored, kind) = self.classify(stored.as_ref())?;
+        let utf8 = core::str::from_utf8(password).ok();
         let (matched, current) = match kind {
             Kind::Argon2 => {
                 let parsed = self.parse_argon2(stored)?;
@@ -695,10 +731,24 @@ impl Policy {
                 (schemes::checksum_eq(&checksum, &split.checksum), false)
             }
         };
-        Ok(match (matched, current) {
-            (false, _) => Verdict::Invalid,
-            (true, true) => Verdict::Valid,
-            (true, false) => Verdict::ValidUpgrade(self.hash_checked(password)?),
+        if !matched {
+            return Ok(Verdict::Invalid);
+        }
+        let replacement = if current {
+            None
+        } else {
+            Some(self.hash_checked(password)?)
+        };
+        // Only now, after a match: a failed login costs nothing more and reveals nothing new.
+        let compromised = self.compromised_check
+            && self
+                .breach
+                .as_ref()
+                .is_some_and(|index| screen::is_breached(index, password, utf8));
+        Ok(match (compromised, replacement) {
+            (true, replacement) => Verdict::ValidCompromised(replacement),
+            (false, None) => Verdict::Valid,
+            (false, Some(replacement)) => Verdict::ValidUpgrade(replacement),
         })
     }
 
@@ -906,6 +956,8 @@ struct ScreenConfig {
     #[serde(default)]
     site_words: Vec<String>,
     breach_index: Option<PathBuf>,
+    #[serde(default)]
+    compromised_check: bool,
 }
 
 #[derive(Deserialize)]
@@ -1091,7 +1143,8 @@ impl Policy {
             }
             builder = builder
                 .single_factor(screen.single_factor)
-                .site_words(screen.site_words);
+                .site_words(screen.site_words)
+                .compromised_check(screen.compromised_check);
         }
         if let Some(pepper) = config.pepper {
             for source in &pepper.keys {
