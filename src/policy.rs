@@ -185,6 +185,7 @@ pub struct PolicyBuilder {
     site_words: Vec<String>,
     breach: Option<BreachIndex>,
     compromised_check: bool,
+    nfkc: bool,
 }
 
 impl PolicyBuilder {
@@ -231,6 +232,16 @@ impl PolicyBuilder {
     /// index is consulted only after the password matched.
     pub fn compromised_check(mut self, on: bool) -> Self {
         self.compromised_check = on;
+        self
+    }
+
+    /// Hashes new passwords over their Unicode NFKC form, so that the same password typed as
+    /// `é` (U+00E9) or `e` + U+0301, or with a compatibility character such as the `ﬁ`
+    /// ligature, verifies (default off). The stored string records it (`data=cHdoLW5ma2M`,
+    /// see the README); strings made without it keep verifying as they were made. Passwords
+    /// that are not UTF-8 are hashed as bytes, without the mark.
+    pub fn nfkc(mut self, on: bool) -> Self {
+        self.nfkc = on;
         self
     }
 
@@ -436,6 +447,7 @@ impl PolicyBuilder {
             screen: screen::Rules::new(min_length, self.max_length, self.site_words),
             breach: self.breach,
             compromised_check: self.compromised_check,
+            nfkc: self.nfkc,
         })
     }
 }
@@ -465,6 +477,7 @@ pub struct Policy {
     screen: screen::Rules,
     breach: Option<BreachIndex>,
     compromised_check: bool,
+    nfkc: bool,
 }
 
 impl fmt::Debug for Policy {
@@ -478,6 +491,7 @@ impl fmt::Debug for Policy {
             .field("screen", &self.screen)
             .field("breach", &self.breach)
             .field("compromised_check", &self.compromised_check)
+            .field("nfkc", &self.nfkc)
             .finish_non_exhaustive()
     }
 }
@@ -518,6 +532,7 @@ impl Default for Policy {
                 ),
                 breach: None,
                 compromised_check: false,
+                nfkc: false,
             },
         }
     }
@@ -525,6 +540,10 @@ impl Default for Policy {
 
 /// Salt of the unknown-user computation; its value does not matter, its cost does.
 const DUMMY_SALT: [u8; a2::SALT_LEN] = *b"pwharden-unknown";
+
+/// The associated data (`data=` in the PHC string) that marks an Argon2id hash computed over
+/// the NFKC form of the password: the 8 bytes `pwh-nfkc`, `cHdoLW5ma2M` in base64.
+pub(crate) const NFKC_MARK: &[u8] = b"pwh-nfkc";
 
 /// What `identify` answers for a wrapped string.
 pub(crate) const WRAPPED_NAME: &str = "wrapped";
@@ -553,6 +572,7 @@ impl Policy {
             site_words: Vec::new(),
             breach: None,
             compromised_check: false,
+            nfkc: false,
         }
     }
 
@@ -629,7 +649,7 @@ impl Policy {
         screen::Screen {
             rules: &self.screen,
             max_bytes: self.limits.max_password_bytes,
-            nfkc: false,
+            nfkc: self.nfkc,
             breach: self.breach.as_ref(),
         }
         .run(password.as_ref(), context)
@@ -649,14 +669,34 @@ impl Policy {
     pub fn hash(&self, password: impl AsRef<[u8]>) -> Result<String> {
         let password = password.as_ref();
         self.check_password(password)?;
-        self.hash_checked(password)
+        self.hash_password(password)
     }
 
-    /// Argon2id at the target over `input`, which is a password or a legacy checksum.
+    /// A new hash of a password: over its NFKC form, marked as such, when the policy
+    /// normalises and the password is UTF-8; over its bytes as given otherwise.
+    fn hash_password(&self, password: &[u8]) -> Result<String> {
+        match core::str::from_utf8(password) {
+            Ok(text) if self.nfkc => {
+                let normal = screen::nfkc(text);
+                self.hash_with(normal.as_bytes(), NFKC_MARK)
+            }
+            _ => self.hash_with(password, &[]),
+        }
+    }
+
+    /// Argon2id at the target over a legacy checksum (or anything else that is not
+    /// normalised).
     fn hash_checked(&self, input: &[u8]) -> Result<String> {
+        self.hash_with(input, &[])
+    }
+
+    /// Argon2id at the target over `input`, with associated data `data` (empty or
+    /// [`NFKC_MARK`]).
+    fn hash_with(&self, input: &[u8], data: &[u8]) -> Result<String> {
         let mut salt = [0u8; a2::SALT_LEN];
         getrandom::fill(&mut salt).map_err(|_| Error::Rng)?;
-        let job = self.target_job(&salt);
+        let mut job = self.target_job(&salt);
+        job.data = data;
         let mut out = Zeroizing::new([0u8; a2::OUTPUT_LEN]);
         a2::derive(&self.gate, &job, input, out.as_mut_slice())?;
         a2::encode(
@@ -712,8 +752,20 @@ impl Policy {
         let (matched, current) = match kind {
             Kind::Argon2 => {
                 let parsed = self.parse_argon2(stored)?;
-                let matched = self.argon2_matches(&parsed, password)?;
-                (matched, self.argon2_is_current(&parsed))
+                let marked = parsed.data.as_slice() == NFKC_MARK;
+                let matched = match utf8 {
+                    Some(text) if marked => {
+                        self.argon2_matches(&parsed, screen::nfkc(text).as_bytes())?
+                    }
+                    _ => self.argon2_matches(&parsed, password)?,
+                };
+                // Under a normalising policy, a string made from a password that NFKC
+                // changes is replaced by a marked one; for any other password the two forms
+                // are the same hash input, so nothing is due.
+                let unnormalised = self.nfkc
+                    && parsed.data.as_slice().is_empty()
+                    && utf8.is_some_and(|text| screen::nfkc(text).as_bytes() != password);
+                (matched, self.argon2_is_current(&parsed) && !unnormalised)
             }
             Kind::Wrapped => {
                 let wrapped = wrap::parse(stored)?;
@@ -737,7 +789,7 @@ impl Policy {
         let replacement = if current {
             None
         } else {
-            Some(self.hash_checked(password)?)
+            Some(self.hash_password(password)?)
         };
         // Only now, after a match: a failed login costs nothing more and reveals nothing new.
         let compromised = self.compromised_check
@@ -844,7 +896,7 @@ impl Policy {
         let split = scheme.split(stored, &self.limits)?;
         if Some(scheme.name()) == self.rules.plaintext.map(|p| p.name()) {
             self.check_password(&split.checksum)?;
-            return self.hash_checked(&split.checksum);
+            return self.hash_password(&split.checksum);
         }
         let inner = self.hash_checked(&split.checksum)?;
         let wrapped = wrap::encode(scheme, &split.settings, &inner);
@@ -958,6 +1010,8 @@ struct ScreenConfig {
     breach_index: Option<PathBuf>,
     #[serde(default)]
     compromised_check: bool,
+    #[serde(default)]
+    nfkc: bool,
 }
 
 #[derive(Deserialize)]
@@ -1144,7 +1198,8 @@ impl Policy {
             builder = builder
                 .single_factor(screen.single_factor)
                 .site_words(screen.site_words)
-                .compromised_check(screen.compromised_check);
+                .compromised_check(screen.compromised_check)
+                .nfkc(screen.nfkc);
         }
         if let Some(pepper) = config.pepper {
             for source in &pepper.keys {
