@@ -1,12 +1,10 @@
 #![doc = include_str!("../README.md")]
-// `deny`, not `forbid`: the `ffi` module (and only it) allows `unsafe`, one `// SAFETY:`
-// comment per use.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 mod breach;
 mod error;
-mod ffi;
+pub mod ffi;
 mod gate;
 mod pepper;
 mod policy;
