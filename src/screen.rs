@@ -177,7 +177,9 @@ impl<'r> IntoIterator for &'r Rejections {
 
 /// What the site knows about the customer choosing the password, borrowed for one call.
 ///
-/// Every field is optional; a sign-up form usually has the e-mail address and a name.
+/// Every field is optional; a sign-up form usually has the e-mail address and a name. Each
+/// string is read up to its first 256 characters, and at most 32 names and 32 words, so that
+/// the cost of screening stays bounded whatever a sign-up form lets through.
 ///
 /// ```
 /// use pwharden::Context;
@@ -245,16 +247,20 @@ impl<'a> Context<'a> {
     fn tokens(&self) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(email) = self.email {
-            let email = fold_plain(email);
+            let email = fold_plain(bounded(email));
             let local = email.rsplit_once('@').map_or(email.as_str(), |(l, _)| l);
             push_word(local, &mut out);
             push_token(&email, &mut out);
         }
-        for word in self.names.iter().chain(self.words) {
-            push_word(&fold_plain(word), &mut out);
+        let names = self.names.iter().take(CONTEXT_LIST_MAX);
+        for word in names.chain(self.words.iter().take(CONTEXT_LIST_MAX)) {
+            push_word(&fold_plain(bounded(word)), &mut out);
         }
         if let Some(phone) = self.phone {
-            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            let digits: String = bounded(phone)
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             for keep in [digits.len(), 10, 7, 4] {
                 if let Some(tail) = digits.get(digits.len().saturating_sub(keep)..) {
                     push_token(tail, &mut out);
@@ -265,6 +271,18 @@ impl<'a> Context<'a> {
         out.dedup();
         out
     }
+}
+
+/// Characters of one context string that screening reads.
+const CONTEXT_STR_CHARS: usize = 256;
+/// Names, and words, of a context that screening reads.
+const CONTEXT_LIST_MAX: usize = 32;
+
+/// The first [`CONTEXT_STR_CHARS`] characters of `text`.
+fn bounded(text: &str) -> &str {
+    text.char_indices()
+        .nth(CONTEXT_STR_CHARS)
+        .map_or(text, |(end, _)| &text[..end])
 }
 
 /// The screening settings of a policy.
@@ -529,7 +547,7 @@ fn built_from(variants: &[&str], tokens: &[String]) -> bool {
     }
     variants.iter().filter(|v| !v.is_empty()).any(|variant| {
         let mut covered = vec![false; variant.len()];
-        for token in tokens {
+        for token in tokens.iter().filter(|t| t.len() <= variant.len()) {
             for (at, _) in variant.match_indices(token.as_str()) {
                 if let Some(span) = covered.get_mut(at..at + token.len()) {
                     span.fill(true);

@@ -388,3 +388,26 @@ fn settings_below_sp_800_63b_are_refused() {
     .unwrap();
     assert!(format!("{policy:?}").contains("nfkc: true"));
 }
+
+#[test]
+fn huge_contexts_cost_little() {
+    let policy = Policy::default();
+    let name = "abcdefghij ".repeat(100_000); // 1.1 MB
+    let names: Vec<&str> = vec![name.as_str(); 10_000];
+    let words: Vec<String> = (0..10_000).map(|i| format!("word{i:05}")).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let context = Context::new()
+        .email(&name)
+        .names(&names)
+        .phone(&name)
+        .words(&words);
+    let started = std::time::Instant::now();
+    assert_eq!(
+        policy.screen("purple-otter-sings-at-dawn", &context),
+        Ok(())
+    );
+    // The first 32 words count: word00031 is refused, word09999 is not read.
+    assert!(codes(&policy, "word00031word00031", &context).contains(&"user_context"));
+    assert!(!codes(&policy, "word09999-x", &context).contains(&"user_context"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
