@@ -748,23 +748,22 @@ impl Policy {
         let password = password.as_ref();
         self.check_password(password)?;
         let (stored, kind) = self.classify(stored.as_ref())?;
-        let utf8 = core::str::from_utf8(password).ok();
+        // Decoded only where it is needed: never on the paths that refuse a stored string.
+        let utf8 = || core::str::from_utf8(password).ok();
         let (matched, current) = match kind {
             Kind::Argon2 => {
                 let parsed = self.parse_argon2(stored)?;
                 let marked = parsed.data.as_slice() == NFKC_MARK;
-                let matched = match utf8 {
-                    Some(text) if marked => {
-                        self.argon2_matches(&parsed, screen::nfkc(text).as_bytes())?
-                    }
-                    _ => self.argon2_matches(&parsed, password)?,
+                let matched = match utf8().filter(|_| marked) {
+                    Some(text) => self.argon2_matches(&parsed, screen::nfkc(text).as_bytes())?,
+                    None => self.argon2_matches(&parsed, password)?,
                 };
                 // Under a normalising policy, a string made from a password that NFKC
                 // changes is replaced by a marked one; for any other password the two forms
                 // are the same hash input, so nothing is due.
                 let unnormalised = self.nfkc
                     && parsed.data.as_slice().is_empty()
-                    && utf8.is_some_and(|text| screen::nfkc(text).as_bytes() != password);
+                    && utf8().is_some_and(|text| screen::nfkc(text).as_bytes() != password);
                 (matched, self.argon2_is_current(&parsed) && !unnormalised)
             }
             Kind::Wrapped => {
@@ -796,7 +795,7 @@ impl Policy {
             && self
                 .breach
                 .as_ref()
-                .is_some_and(|index| screen::is_breached(index, password, utf8));
+                .is_some_and(|index| screen::is_breached(index, password, utf8()));
         Ok(match (compromised, replacement) {
             (true, replacement) => Verdict::ValidCompromised(replacement),
             (false, None) => Verdict::Valid,
