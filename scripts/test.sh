@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need when it is
-# missing (peers in .venv-peers, php-cli, a C compiler and valgrind, the pinned cbindgen),
-# then format, lints, the C header check and every test target.
+# missing (peers in .venv-peers, php-cli, a C compiler and valgrind, the pinned cbindgen,
+# private PostgreSQL and MariaDB servers), then format, lints, the C header check and every
+# test target.
 # Fails when any step fails, and when no test ran at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,9 @@ bash tests/peers/setup.sh
 
 step "C callers (tests/c/setup.sh)"
 bash tests/c/setup.sh
+
+step "database servers for the table tests (tests/db/setup.sh)"
+bash tests/db/setup.sh
 
 step "format"
 cargo fmt --check

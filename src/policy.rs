@@ -905,6 +905,40 @@ impl Policy {
         Ok(wrapped)
     }
 
+    /// Whether `replacement` is what [`Policy::wrap`] makes of `original`, checked without
+    /// any password: the same legacy scheme and settings, and an Argon2id hash of the
+    /// original's checksum (for a plaintext original, a plain Argon2id hash of it). Meant for
+    /// migration tools that check their work before forgetting the original.
+    ///
+    /// # Errors
+    /// [`Error::NotWrappable`] when `original` is Argon2 or wrapped; otherwise as
+    /// [`Policy::verify`] for either string.
+    pub fn is_wrap_of(
+        &self,
+        original: impl AsRef<[u8]>,
+        replacement: impl AsRef<[u8]>,
+    ) -> Result<bool> {
+        let (original, kind) = self.classify(original.as_ref())?;
+        let Kind::Legacy(scheme) = kind else {
+            return Err(Error::NotWrappable);
+        };
+        let split = scheme.split(original, &self.limits)?;
+        let plaintext = Some(scheme.name()) == self.rules.plaintext.map(|p| p.name());
+        let (replacement, replacement_kind) = self.classify(replacement.as_ref())?;
+        let inner = match (replacement_kind, plaintext) {
+            (Kind::Argon2, true) => self.parse_argon2(replacement)?,
+            (Kind::Wrapped, false) => {
+                let wrapped = wrap::parse(replacement)?;
+                if wrapped.scheme.name() != scheme.name() || wrapped.settings != split.settings {
+                    return Ok(false);
+                }
+                a2::parse(wrapped.inner, &self.limits)?
+            }
+            _ => return Ok(false),
+        };
+        self.argon2_matches(&inner, &split.checksum)
+    }
+
     fn secret_for(&self, parsed: &a2::Parsed) -> Result<Option<&[u8]>> {
         match &parsed.keyid {
             Some(id) => Ok(Some(
