@@ -11,6 +11,7 @@ mod db;
 mod demo;
 mod demo_legacy;
 mod harden;
+mod screen;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -39,9 +40,10 @@ struct Cli {
 enum Command {
     /// Hash the password on stdin; print the stored string.
     Hash,
-    /// Check the password on stdin against STORED. Prints `valid` or `invalid`, and on a
-    /// second line the replacement stored string when an upgrade is due. Exit status 0 valid,
-    /// 1 invalid, 2 error.
+    /// Check the password on stdin against STORED. Prints `valid` or `invalid` (or
+    /// `compromised`: right but in the breach index, when the policy's `compromised_check` is
+    /// on), and on a second line the replacement stored string when an upgrade is due. Exit
+    /// status 0 valid or compromised, 1 invalid, 2 error.
     Verify {
         /// The stored string.
         stored: String,
@@ -55,6 +57,17 @@ enum Command {
     Wrap {
         /// The stored string.
         stored: String,
+    },
+    /// Screen the new password on stdin (NIST SP 800-63B): prints `ok`, or one line
+    /// `CODE: message` per reason. Exit status 0 ok, 1 refused, 2 error.
+    Screen {
+        #[command(flatten)]
+        context: screen::ContextArgs,
+    },
+    /// The offline index of breached passwords (Pwned Passwords, SHA-1).
+    BreachIndex {
+        #[command(subcommand)]
+        action: screen::BreachIndexCommand,
     },
     /// Census of a password table: rows per scheme and strength class, shared unsalted
     /// hashes, unreadable and unrecognised rows. Exit status 0, or 2 on error.
@@ -248,9 +261,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         print!("{}", calibrate::report(&request, &recommendation));
         return Ok(ExitCode::SUCCESS);
     }
+    // Building a breach index needs no policy (and must not need the index it builds).
     let policy = match &cli.config {
-        Some(path) => Policy::from_toml_file(path)?,
-        None => Policy::default(),
+        Some(path) if !matches!(cli.command, Command::BreachIndex { .. }) => {
+            Policy::from_toml_file(path)?
+        }
+        _ => Policy::default(),
     };
     let mut out = std::io::stdout();
     match cli.command {
@@ -268,11 +284,25 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 }
                 Verdict::Valid => writeln!(out, "valid")?,
                 Verdict::ValidUpgrade(replacement) => writeln!(out, "valid\n{replacement}")?,
+                Verdict::ValidCompromised(None) => writeln!(out, "compromised")?,
+                Verdict::ValidCompromised(Some(replacement)) => {
+                    writeln!(out, "compromised\n{replacement}")?;
+                }
                 _ => writeln!(out, "valid")?,
             }
         }
         Command::Identify { stored } => writeln!(out, "{}", policy.identify(&stored)?)?,
         Command::Wrap { stored } => writeln!(out, "{}", policy.wrap(&stored)?)?,
+        Command::Screen { context } => {
+            let code = screen::screen(&policy, &context, &mut out)?;
+            out.flush()?;
+            return Ok(code);
+        }
+        Command::BreachIndex { action } => {
+            let code = screen::breach_index(&action, &mut out)?;
+            out.flush()?;
+            return Ok(code);
+        }
         Command::Audit { table, json } => {
             let spec = table.spec()?;
             let salting = table.salting()?;
