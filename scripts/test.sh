@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need when it is
-# missing (peers in .venv-peers, php-cli), then format, lints and every test target.
+# missing (peers in .venv-peers, php-cli, a C compiler and valgrind, the pinned cbindgen),
+# then format, lints, the C header check and every test target.
 # Fails when any step fails, and when no test ran at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,9 @@ step() { printf '\n=== %s\n' "$*"; }
 step "peers (tests/peers/setup.sh)"
 bash tests/peers/setup.sh
 
+step "C callers (tests/c/setup.sh)"
+bash tests/c/setup.sh
+
 step "format"
 cargo fmt --check
 
@@ -17,7 +21,23 @@ step "clippy"
 cargo clippy --all-targets --all-features --locked -- -D warnings
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+header=$(mktemp)
+trap 'rm -f "$log" "$header"' EXIT
+
+# include/pwharden.h is generated from src/ffi.rs and committed; a stale one fails here.
+cbindgen_version=0.29.4
+cbindgen="${CARGO_HOME:-$HOME/.cargo}/bin/cbindgen"
+step "C header (cbindgen $cbindgen_version)"
+if [ "$("$cbindgen" --version 2>/dev/null)" != "cbindgen $cbindgen_version" ]; then
+    cargo install cbindgen --version "$cbindgen_version" --locked
+fi
+"$cbindgen" --quiet --config cbindgen.toml --output "$header" src/ffi.rs
+if ! diff -u include/pwharden.h "$header"; then
+    echo "scripts/test.sh: include/pwharden.h differs from a fresh cbindgen run; regenerate it:" >&2
+    echo "    cbindgen --config cbindgen.toml --output include/pwharden.h src/ffi.rs" >&2
+    exit 1
+fi
+echo "include/pwharden.h is up to date"
 
 step "tests"
 # --all-features: one build for every target, including the feature-gated ones

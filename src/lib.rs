@@ -1,5 +1,5 @@
 #![doc = include_str!("../README.md")]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -7,6 +7,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod asynchronous;
 mod error;
+pub mod ffi;
 mod gate;
 mod pepper;
 mod policy;
