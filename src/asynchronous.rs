@@ -18,7 +18,9 @@
 //!
 //! At most `workers + queue` blocking threads are busy with pwharden at a time; keep that
 //! below tokio's blocking-thread limit (512 by default) if the service also uses the blocking
-//! pool for other work.
+//! pool for other work. (A permit is given back just before its thread returns to tokio's
+//! idle list, so a call admitted in that instant may start one more thread; the idle ones
+//! are reused, and the pool stays within a small multiple of the bound.)
 //!
 //! # Cancellation
 //!

@@ -140,7 +140,7 @@ async fn flood() {
     assert_eq!(policy.capacity(), 3);
     let stored = policy.hash("pizza123").await.unwrap();
 
-    let tasks: Vec<_> = (0..40)
+    let tasks: Vec<_> = (0..200)
         .map(|_| {
             let (policy, stored) = (policy.clone(), stored.clone());
             tokio::spawn(async move {
@@ -166,9 +166,12 @@ async fn flood() {
     }
     assert!(served >= 3, "the gate still serves ({served})");
     assert!(busy >= 1, "the excess is refused");
-    // 2 runtime workers + at most `capacity` blocking threads, whatever the flood.
+    // 2 runtime workers + the blocking threads: one per admitted call, and now and then one
+    // more, when a call is admitted while the thread of a call that just ended (and gave
+    // back its permit) is not yet back in tokio's idle list. Unbounded, 200 calls would
+    // start about 200 threads.
     let peak = THREADS_PEAK.load(Ordering::SeqCst);
-    assert!(peak <= 2 + 3, "{peak} runtime threads at once");
+    assert!(peak <= 2 + 2 * 3, "{peak} runtime threads at once");
     settle(&policy).await;
     assert_eq!(policy.verify("pizza123", &stored).await, Ok(Verdict::Valid));
 }
