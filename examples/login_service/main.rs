@@ -28,8 +28,9 @@
 //!   each (kind: legacy, current, wrong, unknown), for load tests;
 //! * `--report`: prints the table's rows by kind and scheme as JSON, with how many legacy
 //!   rows have been upgraded;
-//! * `--library-throughput SECS`: the library alone at the policy's parameters, no HTTP: the
-//!   median single verification, and verifications per second on 1 and 2 threads.
+//! * `--library-throughput SECS [--threads N]`: the library alone at the policy's parameters,
+//!   no HTTP: the median single verification, and verifications per second on 1 and 2
+//!   threads for SECS each (with `--threads`: only verifications per second on N threads).
 
 #![allow(clippy::print_stdout)]
 
@@ -60,6 +61,7 @@ struct Options {
     logins: Option<String>,
     report: bool,
     library_throughput: Option<f64>,
+    threads: Option<usize>,
 }
 
 fn options() -> Result<Options, Failure> {
@@ -76,6 +78,7 @@ fn options() -> Result<Options, Failure> {
         logins: None,
         report: false,
         library_throughput: None,
+        threads: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -92,6 +95,7 @@ fn options() -> Result<Options, Failure> {
             "--logins" => o.logins = Some(value()?),
             "--report" => o.report = true,
             "--library-throughput" => o.library_throughput = Some(value()?.parse()?),
+            "--threads" => o.threads = Some(value()?.parse()?),
             other => return Err(format!("unknown option {other} (see the source's header)").into()),
         }
     }
@@ -117,7 +121,7 @@ async fn main() -> Result<(), Failure> {
     if let Some(secs) = o.library_throughput {
         println!(
             "{}",
-            library_throughput(&policy, Duration::from_secs_f64(secs))?
+            library_throughput(&policy, Duration::from_secs_f64(secs), o.threads)?
         );
         return Ok(());
     }
@@ -211,25 +215,14 @@ async fn report(store: &Store, policy: &Policy) -> Result<serde_json::Value, Fai
 }
 
 /// The library alone at `policy`'s parameters: median single verification, and
-/// verifications per second on 1 and 2 threads for `time` each.
-fn library_throughput(policy: &Policy, time: Duration) -> Result<serde_json::Value, Failure> {
+/// verifications per second on 1 and 2 threads for `time` each; or only on `threads`.
+fn library_throughput(
+    policy: &Policy,
+    time: Duration,
+    threads: Option<usize>,
+) -> Result<serde_json::Value, Failure> {
     const PASSWORD: &str = "correct horse battery staple";
     let stored = policy.hash(PASSWORD)?;
-    let mut single: Vec<f64> = (0..21)
-        .map(|_| {
-            let began = Instant::now();
-            let valid = policy.verify(PASSWORD, &stored).map(|v| v.is_valid());
-            (valid, began.elapsed().as_secs_f64() * 1e3)
-        })
-        .map(|(valid, ms)| {
-            if valid == Ok(true) {
-                Ok(ms)
-            } else {
-                Err("verify failed")
-            }
-        })
-        .collect::<Result<_, _>>()?;
-    single.sort_by(f64::total_cmp);
     let per_second = |threads: usize| -> f64 {
         let began = Instant::now();
         let done: usize = std::thread::scope(|s| {
@@ -250,6 +243,24 @@ fn library_throughput(policy: &Policy, time: Duration) -> Result<serde_json::Val
         });
         done as f64 / began.elapsed().as_secs_f64()
     };
+    if let Some(n) = threads {
+        return Ok(serde_json::json!({ format!("threads_{n}_per_s"): per_second(n) }));
+    }
+    let mut single: Vec<f64> = (0..21)
+        .map(|_| {
+            let began = Instant::now();
+            let valid = policy.verify(PASSWORD, &stored).map(|v| v.is_valid());
+            (valid, began.elapsed().as_secs_f64() * 1e3)
+        })
+        .map(|(valid, ms)| {
+            if valid == Ok(true) {
+                Ok(ms)
+            } else {
+                Err("verify failed")
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    single.sort_by(f64::total_cmp);
     Ok(serde_json::json!({
         "single_ms_median": single[single.len() / 2],
         "threads_1_per_s": per_second(1),
