@@ -22,7 +22,7 @@ step "format"
 cargo fmt --check
 
 step "clippy"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --all-targets --all-features --locked -- -D warnings
 
 log=$(mktemp)
 header=$(mktemp)
@@ -44,8 +44,10 @@ fi
 echo "include/pwharden.h is up to date"
 
 step "tests"
-cargo test --all-targets --locked 2>&1 | tee "$log"
-cargo test --doc --locked 2>&1 | tee -a "$log"
+# --all-features: one build for every target, including the feature-gated ones
+# (tests/asynchronous.rs and its doctest need `tokio`).
+cargo test --all-targets --all-features --locked 2>&1 | tee "$log"
+cargo test --doc --all-features --locked 2>&1 | tee -a "$log"
 
 step "benchmarks, each run once (criterion's short mode)"
 cargo bench --locked --benches -- --test 2>&1 | tee -a "$log"

@@ -581,6 +581,13 @@ impl Policy {
         self.gate.config().workers
     }
 
+    /// Calls the gate admits at once: `workers` running plus `queue` waiting.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) fn admission_capacity(&self) -> usize {
+        let config = self.gate.config();
+        config.workers.saturating_add(config.queue)
+    }
+
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
