@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need when it is
 # missing (peers in .venv-peers, php-cli, a C compiler and valgrind, the pinned cbindgen,
-# private PostgreSQL and MariaDB servers), then format, lints, the C header check and every
-# test target.
+# private PostgreSQL and MariaDB servers), then format, lints, the C header check, every
+# test target, the supply-chain check (cargo-deny) and a short fuzzing run (cargo-fuzz).
+# cbindgen, cargo-deny and cargo-fuzz are installed, pinned, when missing: about 6 minutes
+# of compiling, once per fresh machine.
 # Fails when any step fails, and when no test ran at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,7 @@ bash tests/db/setup.sh
 
 step "format"
 cargo fmt --check
+cargo fmt --check --manifest-path fuzz/Cargo.toml
 
 step "clippy"
 cargo clippy --all-targets --all-features --locked -- -D warnings
@@ -54,6 +57,21 @@ cargo bench --locked --benches -- --test 2>&1 | tee -a "$log"
 
 step "instruction-count regression (callgrind, against benches/instructions.baseline)"
 bash scripts/bench-regress.sh
+
+# Licenses, duplicate crates and sources (deny.toml). Advisories are not checked: the RustSec
+# database cannot be fetched here (see deny.toml and SECURITY.md).
+cargo_deny_version=0.20.2
+step "supply chain (cargo-deny $cargo_deny_version: licenses, bans, sources)"
+if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $cargo_deny_version" ]; then
+    cargo install cargo-deny --version "$cargo_deny_version" --locked
+fi
+cargo deny --all-features check licenses bans sources
+
+# Every fuzz target briefly, then proof that the fuzzers reach the parser (SECURITY.md).
+step "fuzzing, 20 s per target (scripts/fuzz.sh)"
+bash scripts/fuzz.sh 20
+step "fuzzing finds the planted bug (scripts/fuzz.sh --planted)"
+bash scripts/fuzz.sh --planted 60
 
 # cargo exits non-zero on any failure (pipefail); here we also refuse a run with no tests.
 read -r passed failed < <(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' "$log")

@@ -437,6 +437,8 @@ impl PolicyBuilder {
                 "screen: compromised_check needs a breach index".to_owned(),
             ));
         }
+        let unknown_user = unknown_user_string(self.target, &pepper)
+            .map_err(|e| ConfigError::new(format!("internal error: {e}")))?;
         Ok(Policy {
             target: self.target,
             limits,
@@ -448,6 +450,7 @@ impl PolicyBuilder {
             breach: self.breach,
             compromised_check: self.compromised_check,
             nfkc: self.nfkc,
+            unknown_user,
         })
     }
 }
@@ -478,6 +481,10 @@ pub struct Policy {
     breach: Option<BreachIndex>,
     compromised_check: bool,
     nfkc: bool,
+    /// A stored string of the target's shape (current pepper, 16-byte salt, 32-byte output)
+    /// that no password matches in practice: [`Policy::verify_unknown_user`] verifies
+    /// against it, so that it runs the very code of a failed login.
+    unknown_user: String,
 }
 
 impl fmt::Debug for Policy {
@@ -533,6 +540,7 @@ impl Default for Policy {
                 breach: None,
                 compromised_check: false,
                 nfkc: false,
+                unknown_user: String::new(),
             },
         }
     }
@@ -544,6 +552,23 @@ const DUMMY_SALT: [u8; a2::SALT_LEN] = *b"pwharden-unknown";
 /// The associated data (`data=` in the PHC string) that marks an Argon2id hash computed over
 /// the NFKC form of the password: the 8 bytes `pwh-nfkc`, `cHdoLW5ma2M` in base64.
 pub(crate) const NFKC_MARK: &[u8] = b"pwh-nfkc";
+/// The unknown-user string: a target hash of the shape `Policy::hash` writes (current
+/// pepper's key id, [`DUMMY_SALT`]), whose output is all zeros rather than any password's.
+fn unknown_user_string(target: Costs, pepper: &Pepper) -> Result<String> {
+    let job = Job {
+        algorithm: Algorithm::Argon2id,
+        version: Version::V0x13,
+        costs: target,
+        secret: None,
+        data: &[],
+        salt: &DUMMY_SALT,
+    };
+    a2::encode(
+        &job,
+        pepper.current().map(PepperKey::key_id),
+        &[0u8; a2::OUTPUT_LEN],
+    )
+}
 
 /// What `identify` answers for a wrapped string.
 pub(crate) const WRAPPED_NAME: &str = "wrapped";
@@ -846,14 +871,10 @@ impl Policy {
     /// [`Error::PasswordTooLong`] / [`Error::PasswordTooShort`], exactly as
     /// [`Policy::verify`] would.
     pub fn verify_unknown_user(&self, password: impl AsRef<[u8]>) -> Result<Verdict> {
-        let password = password.as_ref();
-        self.check_password(password)?;
-        let job = self.target_job(&DUMMY_SALT);
-        let mut out = Zeroizing::new([0u8; a2::OUTPUT_LEN]);
-        a2::derive(&self.gate, &job, password, out.as_mut_slice())?;
-        // Compare as a real verification would, against a value no password produces on
-        // purpose; the answer is Invalid whatever it says.
-        let _ = core::hint::black_box(out.ct_eq(&[0u8; a2::OUTPUT_LEN]));
+        // The same code as a failed login, step for step: parse a stored string of the
+        // target's shape, look up the pepper, derive, compare in constant time. Whatever the
+        // comparison says (a match would take a 2^-256 chance), the answer is Invalid.
+        let _ = core::hint::black_box(self.verify(password, &self.unknown_user)?);
         Ok(Verdict::Invalid)
     }
 

@@ -5,18 +5,25 @@
 //! * it records the largest single allocation, so hostile stored strings can be shown to
 //!   cause no allocation proportional to the costs they ask for.
 //!
-//! Everything runs in one test function: the allocator is process-wide and the test harness
-//! would otherwise interleave threads.
+//! The allocator is process-wide, so the tests take one lock each (`serial`) and run one at a
+//! time: otherwise the harness would interleave their threads.
+//!
+//! Covered: Argon2id hash, verify, upgrade and the unknown-user path with a pepper; legacy
+//! verification, wrapping and verification of wrapped strings for every family in
+//! tests/vectors/memory-probe.txt (hashes of the probe password by third-party peers); the C
+//! ABI's exported `extern "C"` functions.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use pwharden::{PepperKey, Policy, Verdict};
 use zeroize::Zeroizing;
 
-/// Recognisable, and unlikely to occur by chance in any freed block.
+/// Recognisable, and unlikely to occur by chance in any freed block. tests/vectors/gen/
+/// memory_probe.py has the same value (PROBE).
 const PATTERN: &[u8] = b"PWH-zeroize-probe-7c1e9b";
 const PEPPER: &[u8] = b"PWH-pepper-probe-00000000000000000000";
 /// The pattern as screening folds it (lower case).
@@ -77,6 +84,14 @@ unsafe impl GlobalAlloc for Scanner {
 #[global_allocator]
 static GLOBAL: Scanner = Scanner;
 
+/// One test at a time: the scanner's flags are process-wide.
+fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn take_leaks() -> (bool, bool) {
     (
         LEAKED_PASSWORD.swap(false, Ordering::SeqCst),
@@ -93,6 +108,7 @@ fn password() -> Zeroizing<Vec<u8>> {
 
 #[test]
 fn no_secret_survives_in_freed_memory_and_hostile_strings_allocate_nothing_large() {
+    let _serial = serial();
     // The scanner works: a careless copy is caught.
     take_leaks();
     drop(std::hint::black_box(PATTERN.to_vec()));
@@ -207,4 +223,183 @@ fn no_secret_survives_in_freed_memory_and_hostile_strings_allocate_nothing_large
             "{largest} bytes allocated for a hostile string"
         );
     }
+}
+
+/// `<identify name>\t<stored>` lines of tests/vectors/memory-probe.txt: the probe password
+/// hashed by third-party peers.
+fn probe_vectors() -> Vec<(String, String)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/memory-probe.txt"
+    );
+    let rows: Vec<_> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (name, stored) = l.split_once('\t').unwrap();
+            (name.to_owned(), stored.to_owned())
+        })
+        .collect();
+    assert!(
+        rows.len() >= 10,
+        "memory-probe.txt has {} lines",
+        rows.len()
+    );
+    rows
+}
+
+#[test]
+fn legacy_verification_and_wrapping_leave_no_password_in_freed_memory() {
+    let _serial = serial();
+    let vectors = probe_vectors();
+    let policy = Policy::builder()
+        .argon2(1024, 1, 1)
+        .allow_weak_target()
+        .pepper_key(PepperKey::new("k1", PEPPER).unwrap())
+        .current_pepper("k1")
+        .build()
+        .unwrap();
+    take_leaks();
+
+    for (name, stored) in &vectors {
+        let pw = password();
+        let mut wrong = password();
+        wrong[0] ^= 1;
+        assert_eq!(policy.identify(stored).unwrap(), name.as_str());
+        let verdict = policy.verify(&*pw, stored).unwrap();
+        assert!(verdict.replacement().is_some(), "{name}: {verdict:?}");
+        assert_eq!(policy.verify(&*wrong, stored).unwrap(), Verdict::Invalid);
+        let wrapped = policy.wrap(stored).unwrap();
+        let verdict = policy.verify(&*pw, &wrapped).unwrap();
+        assert!(
+            verdict.replacement().is_some(),
+            "{name} wrapped: {verdict:?}"
+        );
+        assert_eq!(policy.verify(&*wrong, &wrapped).unwrap(), Verdict::Invalid);
+        drop((pw, wrong, verdict));
+        assert_eq!(
+            take_leaks(),
+            (false, false),
+            "{name}: a password or pepper copy was freed unzeroed"
+        );
+    }
+    drop(policy);
+    assert_eq!(take_leaks(), (false, false));
+}
+
+#[test]
+#[allow(unsafe_code)] // calling the C ABI, as a C caller would
+fn c_abi_calls_leave_no_password_in_freed_memory() {
+    use std::ffi::{CString, c_char};
+
+    use pwharden::ffi::*;
+
+    let _serial = serial();
+    let (_, legacy) = probe_vectors()
+        .into_iter()
+        .find(|(name, _)| name == "sha512-crypt")
+        .unwrap();
+    let legacy = CString::new(legacy).unwrap();
+    let toml = c"allow_weak_target = true\n[argon2]\nm_cost = 1024\nt_cost = 1\np_cost = 1\n";
+    let mut handle = std::ptr::null_mut();
+    // SAFETY: a NUL-terminated string and a valid out-pointer; no error buffer.
+    let rc = unsafe { pwh_policy_from_toml(toml.as_ptr(), &mut handle, std::ptr::null_mut(), 0) };
+    assert_eq!(rc, PWH_OK);
+    take_leaks();
+
+    let pw = password();
+    let mut wrong = password();
+    wrong[0] ^= 1;
+    let mut out = [0 as c_char; PWH_STORED_MAX];
+    let mut wrapped = [0 as c_char; PWH_STORED_MAX];
+    // SAFETY (every call below): the buffers are live for the lengths passed with them, the
+    // stored strings are NUL-terminated, the handle is live until freed at the end.
+    unsafe {
+        assert_eq!(
+            pwh_hash_with_policy(handle, pw.as_ptr(), pw.len(), out.as_mut_ptr(), out.len()),
+            PWH_OK
+        );
+        let stored = std::ffi::CStr::from_ptr(out.as_ptr()).to_owned();
+        assert_eq!(
+            pwh_verify_with_policy(
+                handle,
+                pw.as_ptr(),
+                pw.len(),
+                stored.as_ptr(),
+                out.as_mut_ptr(),
+                out.len()
+            ),
+            PWH_VALID
+        );
+        assert_eq!(
+            pwh_verify_with_policy(
+                handle,
+                wrong.as_ptr(),
+                wrong.len(),
+                stored.as_ptr(),
+                out.as_mut_ptr(),
+                out.len()
+            ),
+            PWH_INVALID
+        );
+        assert_eq!(
+            pwh_verify_with_policy(
+                handle,
+                pw.as_ptr(),
+                pw.len(),
+                legacy.as_ptr(),
+                out.as_mut_ptr(),
+                out.len()
+            ),
+            PWH_VALID_UPGRADED
+        );
+        assert_eq!(
+            pwh_wrap_with_policy(handle, legacy.as_ptr(), wrapped.as_mut_ptr(), wrapped.len()),
+            PWH_OK
+        );
+        assert_eq!(
+            pwh_verify_with_policy(
+                handle,
+                pw.as_ptr(),
+                pw.len(),
+                wrapped.as_ptr(),
+                out.as_mut_ptr(),
+                out.len()
+            ),
+            PWH_VALID_UPGRADED
+        );
+        assert_eq!(
+            pwh_verify_unknown_user_with_policy(handle, pw.as_ptr(), pw.len()),
+            PWH_INVALID
+        );
+        // The default policy's functions (OWASP's target) on the legacy string.
+        assert_eq!(
+            pwh_verify(
+                pw.as_ptr(),
+                pw.len(),
+                legacy.as_ptr(),
+                out.as_mut_ptr(),
+                out.len()
+            ),
+            PWH_VALID_UPGRADED
+        );
+        assert_eq!(
+            pwh_verify(
+                wrong.as_ptr(),
+                wrong.len(),
+                legacy.as_ptr(),
+                out.as_mut_ptr(),
+                out.len()
+            ),
+            PWH_INVALID
+        );
+        pwh_policy_free(handle);
+    }
+    drop((pw, wrong));
+    assert_eq!(
+        take_leaks(),
+        (false, false),
+        "a password copy made behind the C ABI was freed unzeroed"
+    );
 }

@@ -150,7 +150,10 @@ pub(crate) fn parse(stored: &str, limits: &Limits) -> Result<Parsed> {
         return Err(Error::MalformedHash);
     }
 
-    let salt = Field::from_b64(fields.next().ok_or(Error::MalformedHash)?, MIN_SALT_LEN)?;
+    let salt_text = fields.next().ok_or(Error::MalformedHash)?;
+    #[cfg(feature = "fuzz-planted-bug")]
+    planted_bug(salt_text);
+    let salt = Field::from_b64(salt_text, MIN_SALT_LEN)?;
     let hash = Field::from_b64(fields.next().ok_or(Error::MalformedHash)?, MIN_OUTPUT_LEN)?;
     if fields.next().is_some() {
         return Err(Error::MalformedHash);
@@ -171,6 +174,24 @@ pub(crate) fn parse(stored: &str, limits: &Limits) -> Result<Parsed> {
         salt,
         hash,
     })
+}
+
+/// The planted bug of the `fuzz-planted-bug` feature (test-only, never in a release build):
+/// panics on an Argon2 salt field that starts with `PWNZ`, so that `scripts/fuzz.sh --planted`
+/// can show the fuzz targets reach the stored-string parser.
+///
+/// The field's first four bytes are compared as one word, as a parser reads a magic number.
+/// (A slice comparison such as `starts_with` becomes a `bcmp` that the code generator expands
+/// after the coverage instrumentation has run, which leaves the fuzzer no hint; a word
+/// compare is traced and libFuzzer tries its operand in the input.)
+#[cfg(feature = "fuzz-planted-bug")]
+#[allow(clippy::panic)]
+fn planted_bug(salt: &str) {
+    if let [a, b, c, d, ..] = *salt.as_bytes()
+        && core::hint::black_box(u32::from_le_bytes([a, b, c, d])) == u32::from_le_bytes(*b"PWNZ")
+    {
+        panic!("fuzz-planted-bug: salt field starts with PWNZ");
+    }
 }
 
 /// Refuses costs above the policy's ceilings.
