@@ -8,25 +8,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // benchmark driver
 
+mod common;
+
 use std::hint::black_box;
 
 use pwharden::{Policy, Verdict};
-
-/// The first md5-crypt vector (libxcrypt, tests/vectors/md5-crypt.tsv).
-fn md5_crypt_vector() -> (Vec<u8>, String) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/md5-crypt.tsv");
-    let text = std::fs::read_to_string(path).unwrap();
-    let line = text
-        .lines()
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .unwrap();
-    let (hex, stored) = line.split_once('\t').unwrap();
-    let password = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
-    (password, stored.to_owned())
-}
 
 fn main() {
     let Some(workload) = std::env::args().nth(1).filter(|a| !a.starts_with("--")) else {
@@ -51,7 +37,7 @@ fn main() {
         }
         // A legacy login: md5-crypt verification plus the replacement Argon2id hash.
         "legacy-md5-crypt" => {
-            let (password, stored) = md5_crypt_vector();
+            let (password, stored) = common::first_vector("md5-crypt.tsv");
             let verdict = policy
                 .verify(black_box(&password), black_box(&stored))
                 .unwrap();

@@ -12,9 +12,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // benchmark set-up
 
-use std::hint::black_box;
-use std::path::Path;
+mod common;
 
+use std::hint::black_box;
+
+use common::first_vector;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use pwharden::{Policy, Verdict};
 
@@ -47,24 +49,6 @@ fn default_policy(c: &mut Criterion) {
         b.iter(|| policy.verify_unknown_user(black_box("correct horse battery stapler")))
     });
     group.finish();
-}
-
-/// The first `<password hex>\t<stored>` line of a vector file.
-fn first_vector(file: &str) -> (Vec<u8>, String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors")
-        .join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let line = text
-        .lines()
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .unwrap();
-    let (hex, stored) = line.split_once('\t').unwrap();
-    let password = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
-    (password, stored.to_owned())
 }
 
 const FAMILIES: &[&str] = &[

@@ -10,8 +10,9 @@
  *  - Outputs are (char *out, size_t out_cap), last. On success out holds a NUL-terminated
  *    string; on any error nothing is written but out[0] = 0 (when out_cap > 0): never a
  *    truncated string. PWH_STORED_MAX bytes hold any stored string.
- *  - Return values: PWH_OK (0) or a result (pwh_verify: 0/1/2; pwh_needs_upgrade: 0/1), or a
- *    negative PWH_ERR_* code; pwh_strerror() describes each. Codes -1 to -19 are the
+ *  - Return values: PWH_OK (0) or a result (pwh_verify: 0/1/2/3; pwh_needs_upgrade: 0/1;
+ *    pwh_screen: 0 or a bitmask of PWH_REASON_* bits), or a negative PWH_ERR_* code;
+ *    pwh_strerror() describes each. Codes -1 to -19 are the
  *    library's errors (-11 to -14 and -16 to -19 reserved), -20 to -39 the
  *    interface's. A code never changes meaning.
  *  - Every function is thread-safe, and a pwh_policy may be shared by threads. No panic
@@ -49,6 +50,14 @@
  * old string.
  */
 #define PWH_VALID_UPGRADED 2
+
+/**
+ * `pwh_verify`: the password matches but is in the policy's breach index (only with a
+ * breach index and `compromised_check = true` in the policy's `[screen]` section): attackers
+ * may already hold it, so make the customer choose a new one. `out` holds the replacement
+ * stored string when one is due (store it), the empty string otherwise.
+ */
+#define PWH_VALID_COMPROMISED 3
 
 /**
  * The stored string belongs to a known scheme but is not well formed (or is not UTF-8,
@@ -145,6 +154,54 @@
 #define PWH_STORED_MAX 513
 
 /**
+ * `pwh_screen` reason bit: fewer characters (Unicode code points) than the policy's
+ * minimum (`[screen] min_length`, default 8; 15 with `single_factor`).
+ */
+#define PWH_REASON_TOO_SHORT (1 << 0)
+
+/**
+ * `pwh_screen` reason bit: more characters than the policy's maximum (`max_length`,
+ * default 256), or more bytes than `max_password_bytes`.
+ */
+#define PWH_REASON_TOO_LONG (1 << 1)
+
+/**
+ * `pwh_screen` reason bit: one of the most common passwords (the shipped list).
+ */
+#define PWH_REASON_COMMON (1 << 2)
+
+/**
+ * `pwh_screen` reason bit: in the policy's breach index.
+ */
+#define PWH_REASON_BREACHED (1 << 3)
+
+/**
+ * `pwh_screen` reason bit: built mostly from the customer's e-mail address, names, phone
+ * number or other context words.
+ */
+#define PWH_REASON_USER_CONTEXT (1 << 4)
+
+/**
+ * `pwh_screen` reason bit: built mostly from the site's words (`[screen] site_words`).
+ */
+#define PWH_REASON_SITE_WORD (1 << 5)
+
+/**
+ * `pwh_screen` reason bit: nothing but repeated or sequential characters.
+ */
+#define PWH_REASON_REPETITIVE (1 << 6)
+
+/**
+ * Longest context string `pwh_screen` reads, in bytes, its NUL not included.
+ */
+#define PWH_CONTEXT_STR_MAX 256
+
+/**
+ * Most names, and most words, `pwh_screen` reads from a context.
+ */
+#define PWH_CONTEXT_LIST_MAX 32
+
+/**
  * Bytes that hold any scheme name `pwh_identify` writes, its NUL included. Also returned by
  * `pwh_name_max()`.
  */
@@ -156,6 +213,38 @@
  * any number of threads at once.
  */
 typedef struct pwh_policy pwh_policy;
+
+/**
+ * What the site knows about the customer choosing a password, for `pwh_screen`. Every
+ * pointer may be NULL (a list with its length 0). Strings are NUL-terminated UTF-8 of at
+ * most `PWH_CONTEXT_STR_MAX` bytes; lists hold at most `PWH_CONTEXT_LIST_MAX` strings.
+ */
+typedef struct {
+  /**
+   * The customer's e-mail address.
+   */
+  const char *email;
+  /**
+   * The customer's names (given, family, full, user name), `names_len` of them.
+   */
+  const char *const *names;
+  /**
+   * How many strings `names` points to.
+   */
+  size_t names_len;
+  /**
+   * The customer's phone number, any format (only its digits are used).
+   */
+  const char *phone;
+  /**
+   * Other words (birth date, pet's name, ...), `words_len` of them.
+   */
+  const char *const *words;
+  /**
+   * How many strings `words` points to.
+   */
+  size_t words_len;
+} pwh_screen_context;
 
 #ifdef __cplusplus
 extern "C" {
@@ -324,6 +413,47 @@ __attribute__((warn_unused_result)) int pwh_identify_with_policy(const pwh_polic
  * `pwh_verify_unknown_user`.
  */
 __attribute__((warn_unused_result)) int pwh_verify_unknown_user_with_policy(const pwh_policy *policy, const uint8_t *pw, size_t pw_len);
+
+/**
+ * Screens a new password under the default policy, as NIST SP 800-63B asks: call it when a
+ * password is set or changed, before `pwh_hash`.
+ *
+ * Returns `PWH_OK` (0) when the password is acceptable; otherwise a positive bitmask of
+ * `PWH_REASON_*` bits, every reason that applies (`pwh_reason_code` and `pwh_reason_str`
+ * name each bit); or a negative error code: `PWH_ERR_NULL_ARGUMENT`,
+ * `PWH_ERR_INVALID_ARGUMENT` (a context string over `PWH_CONTEXT_STR_MAX` bytes or not
+ * UTF-8, a list over `PWH_CONTEXT_LIST_MAX`). A password over `max_password_bytes` is
+ * `PWH_REASON_TOO_LONG` alone, without reading it. `context` may be NULL.
+ *
+ * # Safety
+ * `pw` points to `pw_len` readable bytes (or is NULL with `pw_len == 0`); `context` is NULL
+ * or points to a `pwh_screen_context` whose strings and lists are readable as described
+ * there.
+ */
+__attribute__((warn_unused_result)) int pwh_screen(const uint8_t *pw, size_t pw_len, const pwh_screen_context *context);
+
+/**
+ * `pwh_screen` under `policy` (its `[screen]` settings: lengths, site words, breach
+ * index).
+ *
+ * # Safety
+ * `policy` is a live handle (NULL gives `PWH_ERR_NULL_ARGUMENT`); otherwise as
+ * `pwh_screen`.
+ */
+__attribute__((warn_unused_result)) int pwh_screen_with_policy(const pwh_policy *policy, const uint8_t *pw, size_t pw_len, const pwh_screen_context *context);
+
+/**
+ * The stable machine code of one `PWH_REASON_*` bit (`"too_short"`, `"too_long"`,
+ * `"common"`, `"breached"`, `"user_context"`, `"site_word"`, `"repetitive"`), the same as
+ * the Rust API's; `"unknown"` for anything else. A static NUL-terminated string; never NULL.
+ */
+__attribute__((warn_unused_result)) const char *pwh_reason_code(int reason);
+
+/**
+ * A static NUL-terminated English message for one `PWH_REASON_*` bit, that a sign-up page
+ * can show; `"unknown reason"` for anything else. Never NULL; do not free.
+ */
+__attribute__((warn_unused_result)) const char *pwh_reason_str(int reason);
 
 /**
  * `PWH_STORED_MAX`, for bindings that cannot read `#define`s.

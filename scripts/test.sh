@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need when it is
-# missing (peers in .venv-peers, php-cli, a C compiler and valgrind, the pinned cbindgen),
-# then format, lints, the C header check, every test target, the supply-chain check
-# (cargo-deny) and a short fuzzing run (cargo-fuzz). cbindgen, cargo-deny and cargo-fuzz are
-# installed, pinned, when missing: about 6 minutes of compiling, once per fresh machine.
+# missing (peers in .venv-peers, php-cli, a C compiler and valgrind, the pinned cbindgen,
+# private PostgreSQL and MariaDB servers), then format, lints, the C header check, every
+# test target, the supply-chain check (cargo-deny) and a short fuzzing run (cargo-fuzz).
+# cbindgen, cargo-deny and cargo-fuzz are installed, pinned, when missing: about 6 minutes
+# of compiling, once per fresh machine.
 # Fails when any step fails, and when no test ran at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +17,15 @@ bash tests/peers/setup.sh
 step "C callers (tests/c/setup.sh)"
 bash tests/c/setup.sh
 
+step "database servers for the table tests (tests/db/setup.sh)"
+bash tests/db/setup.sh
+
 step "format"
 cargo fmt --check
 cargo fmt --check --manifest-path fuzz/Cargo.toml
 
 step "clippy"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --all-targets --all-features --locked -- -D warnings
 
 log=$(mktemp)
 header=$(mktemp)
@@ -43,8 +47,10 @@ fi
 echo "include/pwharden.h is up to date"
 
 step "tests"
-cargo test --all-targets --locked 2>&1 | tee "$log"
-cargo test --doc --locked 2>&1 | tee -a "$log"
+# --all-features: one build for every target, including the feature-gated ones
+# (tests/asynchronous.rs and its doctest need `tokio`).
+cargo test --all-targets --all-features --locked 2>&1 | tee "$log"
+cargo test --doc --all-features --locked 2>&1 | tee -a "$log"
 
 step "benchmarks, each run once (criterion's short mode)"
 cargo bench --locked --benches -- --test 2>&1 | tee -a "$log"

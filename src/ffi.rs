@@ -23,6 +23,9 @@
 #![allow(non_camel_case_types)] // C names
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+// Operating-system calls that need `unsafe` (the memory map of a breach index).
+pub(crate) mod os;
+
 use core::ffi::{c_char, c_int};
 use core::panic::AssertUnwindSafe;
 use std::panic::catch_unwind;
@@ -30,7 +33,7 @@ use std::sync::OnceLock;
 
 use zeroize::Zeroizing;
 
-use crate::{Error, MAX_STORED_LEN, Policy, Verdict};
+use crate::{Context, Error, MAX_STORED_LEN, Policy, Reason, Verdict};
 
 /// Success.
 pub const PWH_OK: c_int = 0;
@@ -41,6 +44,11 @@ pub const PWH_VALID: c_int = 1;
 /// `pwh_verify`: the password matches; `out` holds the replacement to store in place of the
 /// old string.
 pub const PWH_VALID_UPGRADED: c_int = 2;
+/// `pwh_verify`: the password matches but is in the policy's breach index (only with a
+/// breach index and `compromised_check = true` in the policy's `[screen]` section): attackers
+/// may already hold it, so make the customer choose a new one. `out` holds the replacement
+/// stored string when one is due (store it), the empty string otherwise.
+pub const PWH_VALID_COMPROMISED: c_int = 3;
 
 // Codes -1 to -19 are the library's errors (pwharden::Error); -20 to -39 belong to the C
 // interface. A code is never reused for another meaning; retired codes stay reserved.
@@ -350,6 +358,9 @@ unsafe fn verify(
             Verdict::Invalid => (PWH_INVALID, ""),
             Verdict::Valid => (PWH_VALID, ""),
             Verdict::ValidUpgrade(new) => (PWH_VALID_UPGRADED, new.as_str()),
+            Verdict::ValidCompromised(new) => {
+                (PWH_VALID_COMPROMISED, new.as_deref().unwrap_or_default())
+            }
         };
         // SAFETY: the caller's promise on `out`/`out_cap`, which do not overlap `pw`; the
         // stored string was copied.
@@ -427,7 +438,9 @@ unsafe fn verify_unknown_user(using: Using, pw: *const u8, pw_len: usize) -> c_i
             let pw = unsafe { password(policy, pw, pw_len) }?;
             match policy.verify_unknown_user(pw).map_err(code)? {
                 Verdict::Invalid => Ok(PWH_INVALID),
-                Verdict::Valid | Verdict::ValidUpgrade(_) => Err(PWH_ERR_INTERNAL),
+                Verdict::Valid | Verdict::ValidUpgrade(_) | Verdict::ValidCompromised(_) => {
+                    Err(PWH_ERR_INTERNAL)
+                }
             }
         })())
     })
@@ -755,6 +768,275 @@ pub unsafe extern "C" fn pwh_verify_unknown_user_with_policy(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Screening new passwords.
+
+/// `pwh_screen` reason bit: fewer characters (Unicode code points) than the policy's
+/// minimum (`[screen] min_length`, default 8; 15 with `single_factor`).
+pub const PWH_REASON_TOO_SHORT: c_int = 1 << 0;
+/// `pwh_screen` reason bit: more characters than the policy's maximum (`max_length`,
+/// default 256), or more bytes than `max_password_bytes`.
+pub const PWH_REASON_TOO_LONG: c_int = 1 << 1;
+/// `pwh_screen` reason bit: one of the most common passwords (the shipped list).
+pub const PWH_REASON_COMMON: c_int = 1 << 2;
+/// `pwh_screen` reason bit: in the policy's breach index.
+pub const PWH_REASON_BREACHED: c_int = 1 << 3;
+/// `pwh_screen` reason bit: built mostly from the customer's e-mail address, names, phone
+/// number or other context words.
+pub const PWH_REASON_USER_CONTEXT: c_int = 1 << 4;
+/// `pwh_screen` reason bit: built mostly from the site's words (`[screen] site_words`).
+pub const PWH_REASON_SITE_WORD: c_int = 1 << 5;
+/// `pwh_screen` reason bit: nothing but repeated or sequential characters.
+pub const PWH_REASON_REPETITIVE: c_int = 1 << 6;
+
+/// Longest context string `pwh_screen` reads, in bytes, its NUL not included.
+pub const PWH_CONTEXT_STR_MAX: usize = 256;
+/// Most names, and most words, `pwh_screen` reads from a context.
+pub const PWH_CONTEXT_LIST_MAX: usize = 32;
+
+/// What the site knows about the customer choosing a password, for `pwh_screen`. Every
+/// pointer may be NULL (a list with its length 0). Strings are NUL-terminated UTF-8 of at
+/// most `PWH_CONTEXT_STR_MAX` bytes; lists hold at most `PWH_CONTEXT_LIST_MAX` strings.
+#[repr(C)]
+pub struct pwh_screen_context {
+    /// The customer's e-mail address.
+    pub email: *const c_char,
+    /// The customer's names (given, family, full, user name), `names_len` of them.
+    pub names: *const *const c_char,
+    /// How many strings `names` points to.
+    pub names_len: usize,
+    /// The customer's phone number, any format (only its digits are used).
+    pub phone: *const c_char,
+    /// Other words (birth date, pet's name, ...), `words_len` of them.
+    pub words: *const *const c_char,
+    /// How many strings `words` points to.
+    pub words_len: usize,
+}
+
+fn reason_bit(reason: &Reason) -> c_int {
+    match reason {
+        Reason::TooShort { .. } => PWH_REASON_TOO_SHORT,
+        Reason::TooLong { .. } => PWH_REASON_TOO_LONG,
+        Reason::Common => PWH_REASON_COMMON,
+        Reason::Breached => PWH_REASON_BREACHED,
+        Reason::UserContext => PWH_REASON_USER_CONTEXT,
+        Reason::SiteWord => PWH_REASON_SITE_WORD,
+        Reason::Repetitive => PWH_REASON_REPETITIVE,
+    }
+}
+
+/// A context string, copied (at most `PWH_CONTEXT_STR_MAX` bytes and the NUL read).
+///
+/// # Safety
+/// `s` is NULL or points to a NUL-terminated string, or to at least
+/// `PWH_CONTEXT_STR_MAX + 1` readable bytes.
+unsafe fn context_str(s: *const c_char) -> Result<Option<String>, c_int> {
+    if s.is_null() {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(32);
+    for i in 0..=PWH_CONTEXT_STR_MAX {
+        // SAFETY: bytes 0..i were readable and not NUL, so by the caller's promise byte `i`
+        // (i <= PWH_CONTEXT_STR_MAX) is readable too; read by value.
+        let b = unsafe { s.add(i).cast::<u8>().read() };
+        if b == 0 {
+            return String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| PWH_ERR_INVALID_ARGUMENT);
+        }
+        bytes.push(b);
+    }
+    Err(PWH_ERR_INVALID_ARGUMENT)
+}
+
+/// A list of context strings.
+///
+/// # Safety
+/// `list` is NULL (with `len` 0) or points to `len` pointers, each as for [`context_str`].
+unsafe fn context_list(list: *const *const c_char, len: usize) -> Result<Vec<String>, c_int> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    if list.is_null() {
+        return Err(PWH_ERR_NULL_ARGUMENT);
+    }
+    if len > PWH_CONTEXT_LIST_MAX {
+        return Err(PWH_ERR_INVALID_ARGUMENT);
+    }
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        // SAFETY: the caller promises `len` readable pointers at `list`; read by value.
+        let s = unsafe { list.add(i).read() };
+        // SAFETY: the caller's promise on each string.
+        out.push(unsafe { context_str(s) }?.ok_or(PWH_ERR_NULL_ARGUMENT)?);
+    }
+    Ok(out)
+}
+
+/// The context's strings, copied out of the caller's memory.
+#[derive(Default)]
+struct OwnedContext {
+    email: Option<String>,
+    names: Vec<String>,
+    phone: Option<String>,
+    words: Vec<String>,
+}
+
+impl OwnedContext {
+    /// # Safety
+    /// `context` is NULL or points to a readable `pwh_screen_context` whose pointers keep
+    /// the promises of [`context_str`] and [`context_list`].
+    unsafe fn read(context: *const pwh_screen_context) -> Result<Self, c_int> {
+        // SAFETY: the caller promises NULL or a readable, aligned struct.
+        let Some(c) = (unsafe { context.as_ref() }) else {
+            return Ok(Self::default());
+        };
+        // SAFETY: the caller's promises on each field, forwarded.
+        unsafe {
+            Ok(Self {
+                email: context_str(c.email)?,
+                names: context_list(c.names, c.names_len)?,
+                phone: context_str(c.phone)?,
+                words: context_list(c.words, c.words_len)?,
+            })
+        }
+    }
+}
+
+/// # Safety
+/// As `pwh_screen_with_policy`.
+unsafe fn screen(
+    using: Using,
+    pw: *const u8,
+    pw_len: usize,
+    context: *const pwh_screen_context,
+) -> c_int {
+    boundary(PWH_ERR_PANIC, || {
+        status((|| {
+            // SAFETY: the caller's promise on the handle.
+            let policy = unsafe { using.get() }?;
+            if pw.is_null() && pw_len > 0 {
+                return Err(PWH_ERR_NULL_ARGUMENT);
+            }
+            // Too long is a reason here, not an error; the buffer is not looked at.
+            if pw_len > policy.limits().max_password_bytes {
+                return Ok(PWH_REASON_TOO_LONG);
+            }
+            // SAFETY: the caller's promise on `pw`/`pw_len`.
+            let pw = unsafe { password(policy, pw, pw_len) }?;
+            // SAFETY: the caller's promise on `context`.
+            let owned = unsafe { OwnedContext::read(context) }?;
+            let names: Vec<&str> = owned.names.iter().map(String::as_str).collect();
+            let words: Vec<&str> = owned.words.iter().map(String::as_str).collect();
+            let mut ctx = Context::new().names(&names).words(&words);
+            if let Some(email) = &owned.email {
+                ctx = ctx.email(email);
+            }
+            if let Some(phone) = &owned.phone {
+                ctx = ctx.phone(phone);
+            }
+            Ok(match policy.screen(pw, &ctx) {
+                Ok(()) => PWH_OK,
+                Err(rejections) => rejections
+                    .reasons()
+                    .iter()
+                    .map(reason_bit)
+                    .fold(0, |a, b| a | b),
+            })
+        })())
+    })
+}
+
+/// Screens a new password under the default policy, as NIST SP 800-63B asks: call it when a
+/// password is set or changed, before `pwh_hash`.
+///
+/// Returns `PWH_OK` (0) when the password is acceptable; otherwise a positive bitmask of
+/// `PWH_REASON_*` bits, every reason that applies (`pwh_reason_code` and `pwh_reason_str`
+/// name each bit); or a negative error code: `PWH_ERR_NULL_ARGUMENT`,
+/// `PWH_ERR_INVALID_ARGUMENT` (a context string over `PWH_CONTEXT_STR_MAX` bytes or not
+/// UTF-8, a list over `PWH_CONTEXT_LIST_MAX`). A password over `max_password_bytes` is
+/// `PWH_REASON_TOO_LONG` alone, without reading it. `context` may be NULL.
+///
+/// # Safety
+/// `pw` points to `pw_len` readable bytes (or is NULL with `pw_len == 0`); `context` is NULL
+/// or points to a `pwh_screen_context` whose strings and lists are readable as described
+/// there.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pwh_screen(
+    pw: *const u8,
+    pw_len: usize,
+    context: *const pwh_screen_context,
+) -> c_int {
+    // SAFETY: the caller's promises, forwarded.
+    unsafe { screen(Using::Default, pw, pw_len, context) }
+}
+
+/// `pwh_screen` under `policy` (its `[screen]` settings: lengths, site words, breach
+/// index).
+///
+/// # Safety
+/// `policy` is a live handle (NULL gives `PWH_ERR_NULL_ARGUMENT`); otherwise as
+/// `pwh_screen`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pwh_screen_with_policy(
+    policy: *const pwh_policy,
+    pw: *const u8,
+    pw_len: usize,
+    context: *const pwh_screen_context,
+) -> c_int {
+    // SAFETY: the caller's promises, forwarded.
+    unsafe { screen(Using::Handle(policy), pw, pw_len, context) }
+}
+
+/// The stable machine code of one `PWH_REASON_*` bit (`"too_short"`, `"too_long"`,
+/// `"common"`, `"breached"`, `"user_context"`, `"site_word"`, `"repetitive"`), the same as
+/// the Rust API's; `"unknown"` for anything else. A static NUL-terminated string; never NULL.
+#[must_use]
+#[unsafe(no_mangle)]
+pub extern "C" fn pwh_reason_code(reason: c_int) -> *const c_char {
+    boundary(c"unknown".as_ptr(), || reason_text(reason).0.as_ptr())
+}
+
+/// A static NUL-terminated English message for one `PWH_REASON_*` bit, that a sign-up page
+/// can show; `"unknown reason"` for anything else. Never NULL; do not free.
+#[must_use]
+#[unsafe(no_mangle)]
+pub extern "C" fn pwh_reason_str(reason: c_int) -> *const c_char {
+    boundary(c"unknown reason".as_ptr(), || {
+        reason_text(reason).1.as_ptr()
+    })
+}
+
+fn reason_text(reason: c_int) -> (&'static core::ffi::CStr, &'static core::ffi::CStr) {
+    match reason {
+        PWH_REASON_TOO_SHORT => (c"too_short", c"The password is too short."),
+        PWH_REASON_TOO_LONG => (c"too_long", c"The password is too long."),
+        PWH_REASON_COMMON => (
+            c"common",
+            c"This is one of the most commonly used passwords.",
+        ),
+        PWH_REASON_BREACHED => (
+            c"breached",
+            c"This password has appeared in a data breach, so attackers already try it.",
+        ),
+        PWH_REASON_USER_CONTEXT => (
+            c"user_context",
+            c"Don't build your password from your name, e-mail address or phone number.",
+        ),
+        PWH_REASON_SITE_WORD => (
+            c"site_word",
+            c"Don't build your password from the name of this site or service.",
+        ),
+        PWH_REASON_REPETITIVE => (
+            c"repetitive",
+            c"Avoid passwords made only of repeated or sequential characters, like aaaa or 1234.",
+        ),
+        _ => (c"unknown", c"unknown reason"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Constants and messages.
 
 /// Bytes that hold any scheme name `pwh_identify` writes, its NUL included. Also returned by
@@ -802,6 +1084,9 @@ fn message(code: c_int) -> &'static core::ffi::CStr {
         PWH_OK => c"success (PWH_OK), or the password does not match (PWH_INVALID)",
         PWH_VALID => c"the password matches",
         PWH_VALID_UPGRADED => c"the password matches; store the replacement hash",
+        PWH_VALID_COMPROMISED => {
+            c"the password matches but is in the breach index; make the customer choose a new one"
+        }
         PWH_ERR_MALFORMED_HASH => c"malformed stored hash",
         PWH_ERR_UNSUPPORTED_SCHEME => c"unsupported hash scheme",
         PWH_ERR_SCHEME_NOT_ALLOWED => c"hash scheme not allowed by the policy",
@@ -843,10 +1128,11 @@ mod tests {
     ];
 
     /// Every code, in the order of the README's table.
-    pub(crate) const ALL_CODES: [c_int; 19] = [
+    pub(crate) const ALL_CODES: [c_int; 20] = [
         PWH_OK,
         PWH_VALID,
         PWH_VALID_UPGRADED,
+        PWH_VALID_COMPROMISED,
         PWH_ERR_MALFORMED_HASH,
         PWH_ERR_UNSUPPORTED_SCHEME,
         PWH_ERR_SCHEME_NOT_ALLOWED,
@@ -882,7 +1168,7 @@ mod tests {
             let text = message(c).to_str().unwrap();
             assert_ne!(text, "unknown code", "{c}");
         }
-        for c in [3, -11, -14, -16, -19, -25, i32::MIN, i32::MAX] {
+        for c in [4, -11, -14, -16, -19, -25, i32::MIN, i32::MAX] {
             assert_eq!(message(c), c"unknown code");
         }
     }
@@ -909,6 +1195,34 @@ mod tests {
             assert!(scheme.name().len() < PWH_NAME_MAX, "{}", scheme.name());
         }
         assert!(crate::policy::WRAPPED_NAME.len() < PWH_NAME_MAX);
+    }
+
+    #[test]
+    fn reason_bits_codes_and_messages_match_the_rust_api() {
+        let reasons = [
+            Reason::TooShort { min: 8 },
+            Reason::TooLong { max: 64 },
+            Reason::Common,
+            Reason::Breached,
+            Reason::UserContext,
+            Reason::SiteWord,
+            Reason::Repetitive,
+        ];
+        let mut all = 0;
+        for reason in reasons {
+            let bit = reason_bit(&reason);
+            assert_eq!(bit.count_ones(), 1);
+            assert_eq!(all & bit, 0, "{bit} reused");
+            all |= bit;
+            let (code, text) = reason_text(bit);
+            assert_eq!(code.to_str().unwrap(), reason.code());
+            let rust = reason.to_string();
+            if !matches!(reason, Reason::TooShort { .. } | Reason::TooLong { .. }) {
+                assert_eq!(text.to_str().unwrap(), rust);
+            }
+        }
+        assert_eq!(reason_text(0), (c"unknown", c"unknown reason"));
+        assert_eq!(reason_text(all), (c"unknown", c"unknown reason"));
     }
 
     #[test]

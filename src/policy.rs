@@ -8,11 +8,13 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use crate::breach::BreachIndex;
 use crate::error::{Error, Result};
 use crate::gate::{Gate, GateConfig};
 use crate::pepper::{Pepper, PepperKey};
 use crate::schemes::argon2::{self as a2, Costs, Job};
 use crate::schemes::{self, Kind, Legacy, Rules};
+use crate::screen::{self, Context, Rejections};
 use crate::wrap;
 
 /// Longest stored string pwharden reads or writes, in bytes. Anything longer is
@@ -42,18 +44,31 @@ pub enum Verdict {
     /// The password matches; store this replacement (made under the current target and
     /// pepper) in place of the old string.
     ValidUpgrade(String),
+    /// The password matches, but it is in the policy's breach index: attackers may already
+    /// hold it. Log the customer in only to make them choose a new password (or refuse the
+    /// login and start a reset). Carries the replacement stored string when one is due, as
+    /// [`Verdict::ValidUpgrade`] would.
+    ///
+    /// Only answered when the policy has a breach index and `compromised_check` on.
+    ValidCompromised(Option<String>),
 }
 
 impl Verdict {
-    /// True for [`Verdict::Valid`] and [`Verdict::ValidUpgrade`].
+    /// True when the password matches: [`Verdict::Valid`], [`Verdict::ValidUpgrade`] and
+    /// [`Verdict::ValidCompromised`] (check [`Verdict::is_compromised`] too).
     pub fn is_valid(&self) -> bool {
         !matches!(self, Self::Invalid)
+    }
+
+    /// True for [`Verdict::ValidCompromised`]: the password is right but breached.
+    pub fn is_compromised(&self) -> bool {
+        matches!(self, Self::ValidCompromised(_))
     }
 
     /// The replacement stored string, when one is due.
     pub fn replacement(&self) -> Option<&str> {
         match self {
-            Self::ValidUpgrade(s) => Some(s),
+            Self::ValidUpgrade(s) | Self::ValidCompromised(Some(s)) => Some(s),
             _ => None,
         }
     }
@@ -66,6 +81,8 @@ impl fmt::Debug for Verdict {
             Self::Valid => f.write_str("Valid"),
             // A replacement is a hash, not a secret, but it has no business in logs either.
             Self::ValidUpgrade(_) => f.write_str("ValidUpgrade(..)"),
+            Self::ValidCompromised(None) => f.write_str("ValidCompromised(None)"),
+            Self::ValidCompromised(Some(_)) => f.write_str("ValidCompromised(Some(..))"),
         }
     }
 }
@@ -162,9 +179,72 @@ pub struct PolicyBuilder {
     hex: Option<Vec<(usize, String)>>,
     gate: GateConfig,
     memory_budget: Option<u64>,
+    min_length: Option<usize>,
+    single_factor: bool,
+    max_length: usize,
+    site_words: Vec<String>,
+    breach: Option<BreachIndex>,
+    compromised_check: bool,
+    nfkc: bool,
 }
 
 impl PolicyBuilder {
+    /// The shortest password [`Policy::screen`] accepts, in characters (Unicode code points).
+    /// The default is 8, or 15 with [`PolicyBuilder::single_factor`], and a smaller value is
+    /// refused: those are SP 800-63B's minimums.
+    pub fn min_length(mut self, characters: usize) -> Self {
+        self.min_length = Some(characters);
+        self
+    }
+
+    /// Says whether the password is the only authentication factor. SP 800-63B then asks for
+    /// at least 15 characters instead of 8.
+    pub fn single_factor(mut self, single: bool) -> Self {
+        self.single_factor = single;
+        self
+    }
+
+    /// The longest password [`Policy::screen`] accepts, in characters (default 256; at least
+    /// 64, as SP 800-63B asks). The byte limit `max_password_bytes` of [`Limits`] still applies
+    /// to hashing.
+    pub fn max_length(mut self, characters: usize) -> Self {
+        self.max_length = characters;
+        self
+    }
+
+    /// Adds the site's own words (brand, product and domain names): [`Policy::screen`] refuses
+    /// passwords built mostly from them.
+    pub fn site_words<S: AsRef<str>>(mut self, words: impl IntoIterator<Item = S>) -> Self {
+        self.site_words
+            .extend(words.into_iter().map(|w| w.as_ref().to_owned()));
+        self
+    }
+
+    /// Uses a breach index: [`Policy::screen`] refuses the passwords it holds, and
+    /// [`Policy::verify`] can report them (see [`PolicyBuilder::compromised_check`]).
+    pub fn breach_index(mut self, index: BreachIndex) -> Self {
+        self.breach = Some(index);
+        self
+    }
+
+    /// Makes [`Policy::verify`] answer [`Verdict::ValidCompromised`] for a right password
+    /// that is in the breach index (default off; needs [`PolicyBuilder::breach_index`]). The
+    /// index is consulted only after the password matched.
+    pub fn compromised_check(mut self, on: bool) -> Self {
+        self.compromised_check = on;
+        self
+    }
+
+    /// Hashes new passwords over their Unicode NFKC form, so that the same password typed as
+    /// `é` (U+00E9) or `e` + U+0301, or with a compatibility character such as the `ﬁ`
+    /// ligature, verifies (default off). The stored string records it (`data=cHdoLW5ma2M`,
+    /// see the README); strings made without it keep verifying as they were made. Passwords
+    /// that are not UTF-8 are hashed as bytes, without the mark.
+    pub fn nfkc(mut self, on: bool) -> Self {
+        self.nfkc = on;
+        self
+    }
+
     /// Narrows (or widens) the schemes accepted besides Argon2id, by their identify names.
     /// The default is every legacy scheme except `plaintext`, which is accepted only when
     /// named here.
@@ -329,6 +409,34 @@ impl PolicyBuilder {
             .contains(&schemes::PLAINTEXT)
             .then(|| schemes::by_name(schemes::PLAINTEXT))
             .flatten();
+        let floor = if self.single_factor {
+            screen::MIN_LENGTH_SINGLE_FACTOR
+        } else {
+            screen::MIN_LENGTH
+        };
+        let min_length = self.min_length.unwrap_or(floor);
+        if min_length < floor {
+            return Err(ConfigError::new(format!(
+                "screen: min_length {min_length} is below SP 800-63B's minimum of {floor} characters{}",
+                if self.single_factor {
+                    " for a single factor"
+                } else {
+                    ""
+                }
+            )));
+        }
+        if self.max_length < screen::MAX_LENGTH_FLOOR || self.max_length < min_length {
+            return Err(ConfigError::new(format!(
+                "screen: max_length {} must be at least {} and at least min_length",
+                self.max_length,
+                screen::MAX_LENGTH_FLOOR
+            )));
+        }
+        if self.compromised_check && self.breach.is_none() {
+            return Err(ConfigError::new(
+                "screen: compromised_check needs a breach index".to_owned(),
+            ));
+        }
         let unknown_user = unknown_user_string(self.target, &pepper)
             .map_err(|e| ConfigError::new(format!("internal error: {e}")))?;
         Ok(Policy {
@@ -338,6 +446,10 @@ impl PolicyBuilder {
             allowed,
             rules: Rules { hex, plaintext },
             gate: Gate::new(gate, a2::block_count(self.target)),
+            screen: screen::Rules::new(min_length, self.max_length, self.site_words),
+            breach: self.breach,
+            compromised_check: self.compromised_check,
+            nfkc: self.nfkc,
             unknown_user,
         })
     }
@@ -365,6 +477,10 @@ pub struct Policy {
     allowed: Vec<&'static str>,
     rules: Rules,
     gate: Gate,
+    screen: screen::Rules,
+    breach: Option<BreachIndex>,
+    compromised_check: bool,
+    nfkc: bool,
     /// A stored string of the target's shape (current pepper, 16-byte salt, 32-byte output)
     /// that no password matches in practice: [`Policy::verify_unknown_user`] verifies
     /// against it, so that it runs the very code of a failed login.
@@ -379,6 +495,10 @@ impl fmt::Debug for Policy {
             .field("pepper", &self.pepper)
             .field("allowed", &self.allowed)
             .field("concurrency", &self.gate.config())
+            .field("screen", &self.screen)
+            .field("breach", &self.breach)
+            .field("compromised_check", &self.compromised_check)
+            .field("nfkc", &self.nfkc)
             .finish_non_exhaustive()
     }
 }
@@ -412,6 +532,14 @@ impl Default for Policy {
                         p: DEFAULT_P_COST,
                     }),
                 ),
+                screen: screen::Rules::new(
+                    screen::MIN_LENGTH,
+                    screen::DEFAULT_MAX_LENGTH,
+                    Vec::new(),
+                ),
+                breach: None,
+                compromised_check: false,
+                nfkc: false,
                 unknown_user: String::new(),
             },
         }
@@ -421,6 +549,9 @@ impl Default for Policy {
 /// Salt of the unknown-user computation; its value does not matter, its cost does.
 const DUMMY_SALT: [u8; a2::SALT_LEN] = *b"pwharden-unknown";
 
+/// The associated data (`data=` in the PHC string) that marks an Argon2id hash computed over
+/// the NFKC form of the password: the 8 bytes `pwh-nfkc`, `cHdoLW5ma2M` in base64.
+pub(crate) const NFKC_MARK: &[u8] = b"pwh-nfkc";
 /// The unknown-user string: a target hash of the shape `Policy::hash` writes (current
 /// pepper's key id, [`DUMMY_SALT`]), whose output is all zeros rather than any password's.
 fn unknown_user_string(target: Costs, pepper: &Pepper) -> Result<String> {
@@ -460,12 +591,26 @@ impl Policy {
             hex: None,
             gate: default_gate(),
             memory_budget: None,
+            min_length: None,
+            single_factor: false,
+            max_length: screen::DEFAULT_MAX_LENGTH,
+            site_words: Vec::new(),
+            breach: None,
+            compromised_check: false,
+            nfkc: false,
         }
     }
 
     /// The most Argon2 computations this policy runs at once.
     pub fn workers(&self) -> usize {
         self.gate.config().workers
+    }
+
+    /// Calls the gate admits at once: `workers` running plus `queue` waiting.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) fn admission_capacity(&self) -> usize {
+        let config = self.gate.config();
+        config.workers.saturating_add(config.queue)
     }
 
     /// The limits in force.
@@ -494,6 +639,59 @@ impl Policy {
         }
     }
 
+    /// Checks a new password against the policy's screening rules (SP 800-63B): length in
+    /// characters, the shipped common-password list, the breach index if the policy has one,
+    /// the customer's own details, the site's words, repeated or sequential characters.
+    /// Every reason that applies is reported. Call it when a password is set or changed,
+    /// before [`Policy::hash`]; nothing is sent anywhere.
+    ///
+    /// See the `screen` section of the README for how each check decides.
+    ///
+    /// ```
+    /// use pwharden::{Context, Policy, Reason};
+    ///
+    /// let policy = Policy::builder().site_words(["Acme"]).build()?;
+    /// let names = ["Alice Smith"];
+    /// let context = Context::new().email("alice@example.com").names(&names);
+    ///
+    /// assert!(policy.screen("correct horse battery staple", &context).is_ok());
+    ///
+    /// let refused = policy.screen("pizza123", &context).unwrap_err();
+    /// assert_eq!(refused.reasons(), &[Reason::Common]);
+    /// assert_eq!(refused.to_string(), "This is one of the most commonly used passwords.");
+    ///
+    /// let refused = policy.screen("Alice1985", &context).unwrap_err();
+    /// assert!(refused.has("user_context"));
+    /// let refused = policy.screen("acme-acme", &context).unwrap_err();
+    /// assert!(refused.has("site_word"));
+    /// assert_eq!(
+    ///     policy.screen("vvvvvvv", &context).unwrap_err().reasons(),
+    ///     &[Reason::TooShort { min: 8 }, Reason::Repetitive]
+    /// );
+    /// # Ok::<(), pwharden::ConfigError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Rejections`]: the reasons, never empty.
+    pub fn screen(
+        &self,
+        password: impl AsRef<[u8]>,
+        context: &Context<'_>,
+    ) -> std::result::Result<(), Rejections> {
+        screen::Screen {
+            rules: &self.screen,
+            max_bytes: self.limits.max_password_bytes,
+            nfkc: self.nfkc,
+            breach: self.breach.as_ref(),
+        }
+        .run(password.as_ref(), context)
+    }
+
+    /// The breach index in use, if any.
+    pub fn breach_index(&self) -> Option<&BreachIndex> {
+        self.breach.as_ref()
+    }
+
     /// Hashes a new password with Argon2id at the target, a fresh 16-byte salt from the
     /// operating system, and the current pepper key.
     ///
@@ -503,14 +701,34 @@ impl Policy {
     pub fn hash(&self, password: impl AsRef<[u8]>) -> Result<String> {
         let password = password.as_ref();
         self.check_password(password)?;
-        self.hash_checked(password)
+        self.hash_password(password)
     }
 
-    /// Argon2id at the target over `input`, which is a password or a legacy checksum.
+    /// A new hash of a password: over its NFKC form, marked as such, when the policy
+    /// normalises and the password is UTF-8; over its bytes as given otherwise.
+    fn hash_password(&self, password: &[u8]) -> Result<String> {
+        match core::str::from_utf8(password) {
+            Ok(text) if self.nfkc => {
+                let normal = screen::nfkc(text);
+                self.hash_with(normal.as_bytes(), NFKC_MARK)
+            }
+            _ => self.hash_with(password, &[]),
+        }
+    }
+
+    /// Argon2id at the target over a legacy checksum (or anything else that is not
+    /// normalised).
     fn hash_checked(&self, input: &[u8]) -> Result<String> {
+        self.hash_with(input, &[])
+    }
+
+    /// Argon2id at the target over `input`, with associated data `data` (empty or
+    /// [`NFKC_MARK`]).
+    fn hash_with(&self, input: &[u8], data: &[u8]) -> Result<String> {
         let mut salt = [0u8; a2::SALT_LEN];
         getrandom::fill(&mut salt).map_err(|_| Error::Rng)?;
-        let job = self.target_job(&salt);
+        let mut job = self.target_job(&salt);
+        job.data = data;
         let mut out = Zeroizing::new([0u8; a2::OUTPUT_LEN]);
         a2::derive(&self.gate, &job, input, out.as_mut_slice())?;
         a2::encode(
@@ -562,11 +780,23 @@ impl Policy {
         let password = password.as_ref();
         self.check_password(password)?;
         let (stored, kind) = self.classify(stored.as_ref())?;
+        // Decoded only where it is needed: never on the paths that refuse a stored string.
+        let utf8 = || core::str::from_utf8(password).ok();
         let (matched, current) = match kind {
             Kind::Argon2 => {
                 let parsed = self.parse_argon2(stored)?;
-                let matched = self.argon2_matches(&parsed, password)?;
-                (matched, self.argon2_is_current(&parsed))
+                let marked = parsed.data.as_slice() == NFKC_MARK;
+                let matched = match utf8().filter(|_| marked) {
+                    Some(text) => self.argon2_matches(&parsed, screen::nfkc(text).as_bytes())?,
+                    None => self.argon2_matches(&parsed, password)?,
+                };
+                // Under a normalising policy, a string made from a password that NFKC
+                // changes is replaced by a marked one; for any other password the two forms
+                // are the same hash input, so nothing is due.
+                let unnormalised = self.nfkc
+                    && parsed.data.as_slice().is_empty()
+                    && utf8().is_some_and(|text| screen::nfkc(text).as_bytes() != password);
+                (matched, self.argon2_is_current(&parsed) && !unnormalised)
             }
             Kind::Wrapped => {
                 let wrapped = wrap::parse(stored)?;
@@ -584,10 +814,24 @@ impl Policy {
                 (schemes::checksum_eq(&checksum, &split.checksum), false)
             }
         };
-        Ok(match (matched, current) {
-            (false, _) => Verdict::Invalid,
-            (true, true) => Verdict::Valid,
-            (true, false) => Verdict::ValidUpgrade(self.hash_checked(password)?),
+        if !matched {
+            return Ok(Verdict::Invalid);
+        }
+        let replacement = if current {
+            None
+        } else {
+            Some(self.hash_password(password)?)
+        };
+        // Only now, after a match: a failed login costs nothing more and reveals nothing new.
+        let compromised = self.compromised_check
+            && self
+                .breach
+                .as_ref()
+                .is_some_and(|index| screen::is_breached(index, password, utf8()));
+        Ok(match (compromised, replacement) {
+            (true, replacement) => Verdict::ValidCompromised(replacement),
+            (false, None) => Verdict::Valid,
+            (false, Some(replacement)) => Verdict::ValidUpgrade(replacement),
         })
     }
 
@@ -679,7 +923,7 @@ impl Policy {
         let split = scheme.split(stored, &self.limits)?;
         if Some(scheme.name()) == self.rules.plaintext.map(|p| p.name()) {
             self.check_password(&split.checksum)?;
-            return self.hash_checked(&split.checksum);
+            return self.hash_password(&split.checksum);
         }
         let inner = self.hash_checked(&split.checksum)?;
         let wrapped = wrap::encode(scheme, &split.settings, &inner);
@@ -687,6 +931,40 @@ impl Policy {
             return Err(Error::ParamsOverLimit { name: "length" });
         }
         Ok(wrapped)
+    }
+
+    /// Whether `replacement` is what [`Policy::wrap`] makes of `original`, checked without
+    /// any password: the same legacy scheme and settings, and an Argon2id hash of the
+    /// original's checksum (for a plaintext original, a plain Argon2id hash of it). Meant for
+    /// migration tools that check their work before forgetting the original.
+    ///
+    /// # Errors
+    /// [`Error::NotWrappable`] when `original` is Argon2 or wrapped; otherwise as
+    /// [`Policy::verify`] for either string.
+    pub fn is_wrap_of(
+        &self,
+        original: impl AsRef<[u8]>,
+        replacement: impl AsRef<[u8]>,
+    ) -> Result<bool> {
+        let (original, kind) = self.classify(original.as_ref())?;
+        let Kind::Legacy(scheme) = kind else {
+            return Err(Error::NotWrappable);
+        };
+        let split = scheme.split(original, &self.limits)?;
+        let plaintext = Some(scheme.name()) == self.rules.plaintext.map(|p| p.name());
+        let (replacement, replacement_kind) = self.classify(replacement.as_ref())?;
+        let inner = match (replacement_kind, plaintext) {
+            (Kind::Argon2, true) => self.parse_argon2(replacement)?,
+            (Kind::Wrapped, false) => {
+                let wrapped = wrap::parse(replacement)?;
+                if wrapped.scheme.name() != scheme.name() || wrapped.settings != split.settings {
+                    return Ok(false);
+                }
+                a2::parse(wrapped.inner, &self.limits)?
+            }
+            _ => return Ok(false),
+        };
+        self.argon2_matches(&inner, &split.checksum)
     }
 
     fn secret_for(&self, parsed: &a2::Parsed) -> Result<Option<&[u8]>> {
@@ -777,6 +1055,24 @@ struct FileConfig {
     legacy: Option<LegacyConfig>,
     #[serde(default)]
     concurrency: Option<ConcurrencyConfig>,
+    #[serde(default)]
+    screen: Option<ScreenConfig>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScreenConfig {
+    min_length: Option<usize>,
+    #[serde(default)]
+    single_factor: bool,
+    max_length: Option<usize>,
+    #[serde(default)]
+    site_words: Vec<String>,
+    breach_index: Option<PathBuf>,
+    #[serde(default)]
+    compromised_check: bool,
+    #[serde(default)]
+    nfkc: bool,
 }
 
 #[derive(Deserialize)]
@@ -943,6 +1239,28 @@ impl Policy {
                 }
                 builder = builder.hex_digests(map);
             }
+        }
+        if let Some(screen) = config.screen {
+            if let Some(min) = screen.min_length {
+                builder = builder.min_length(min);
+            }
+            if let Some(max) = screen.max_length {
+                builder = builder.max_length(max);
+            }
+            if let Some(file) = screen.breach_index {
+                let path = match base {
+                    Some(dir) if file.is_relative() => dir.join(file),
+                    _ => file,
+                };
+                let index = BreachIndex::open(&path)
+                    .map_err(|e| ConfigError::new(format!("screen.breach_index: {e}")))?;
+                builder = builder.breach_index(index);
+            }
+            builder = builder
+                .single_factor(screen.single_factor)
+                .site_words(screen.site_words)
+                .compromised_check(screen.compromised_check)
+                .nfkc(screen.nfkc);
         }
         if let Some(pepper) = config.pepper {
             for source in &pepper.keys {

@@ -187,3 +187,210 @@ fn identify_wrap_and_verify_a_legacy_row() {
     let refused = pwharden(&["wrap", &wrapped], b"", &[]);
     assert_eq!(refused.status.code(), Some(2));
 }
+
+#[test]
+fn calibrate_recommends_a_loadable_policy_never_below_owasp() {
+    let out = pwharden(
+        &[
+            "calibrate",
+            "--target-ms",
+            "1",
+            "--memory-budget",
+            "67108864",
+            "--peak-logins-per-s",
+            "1000000",
+        ],
+        b"",
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    for needle in ["latency", "logins/s", "peak memory", "[argon2]", "warning"] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    // A 1 ms target cannot be met: the recommendation is OWASP's minimum, not less.
+    assert!(text.contains("m_cost = 19456\nt_cost = 2\n"), "{text}");
+    // The snippet is a policy that loads as it is.
+    let toml = &text[text.find("[argon2]").unwrap()..];
+    let config = temp_config("calibrate", toml);
+    let loaded = pwharden(
+        &["--config", config.to_str().unwrap(), "hash"],
+        b"pw\n",
+        &[],
+    );
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    assert!(stdout(&loaded).starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+
+    let bad = pwharden(
+        &["calibrate", "--target-ms", "100", "--memory-budget", "1000"],
+        b"",
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn screen_prints_ok_or_every_reason() {
+    let ok = pwharden(&["screen"], b"correct horse battery staple\n", &[]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(stdout(&ok), "ok\n");
+
+    let common = pwharden(&["screen"], b"pizza123\n", &[]);
+    assert_eq!(common.status.code(), Some(1));
+    assert_eq!(
+        stdout(&common),
+        "common: This is one of the most commonly used passwords.\n"
+    );
+
+    let context = pwharden(
+        &[
+            "screen",
+            "--email",
+            "alice.smith@example.com",
+            "--name",
+            "Alice",
+            "--name",
+            "Smith",
+            "--phone",
+            "+44 20 7946 0958",
+            "--word",
+            "whiskers",
+        ],
+        b"Whiskers-Alice",
+        &[],
+    );
+    assert_eq!(context.status.code(), Some(1));
+    assert!(
+        stdout(&context).starts_with("user_context: "),
+        "{}",
+        stdout(&context)
+    );
+
+    let several = pwharden(&["screen"], b"abc", &[]);
+    let text = stdout(&several);
+    let codes: Vec<&str> = text.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(codes, ["too_short", "common", "repetitive"]);
+    assert!(!text.contains("abc:"));
+
+    // Settings come from --config; a bad config is an error (exit 2).
+    let config = temp_config(
+        "screen",
+        "[screen]\nsite_words = [\"Contoso\"]\nmin_length = 12\n",
+    );
+    let site = pwharden(
+        &["screen", "--config", config.to_str().unwrap()],
+        b"contoso2024!",
+        &[],
+    );
+    assert_eq!(
+        stdout(&site),
+        "site_word: Don't build your password from the name of this site or service.\n"
+    );
+    let short = pwharden(
+        &["screen", "--config", config.to_str().unwrap()],
+        b"purple-otte",
+        &[],
+    );
+    assert_eq!(stdout(&short), "too_short: Use at least 12 characters.\n");
+    let bad = temp_config("screen-bad", "[screen]\nmin_length = 4\n");
+    let err = pwharden(&["screen", "--config", bad.to_str().unwrap()], b"x", &[]);
+    assert_eq!(err.status.code(), Some(2));
+}
+
+#[test]
+fn breach_index_build_then_screen_and_verify_compromised() {
+    use sha1::{Digest, Sha1};
+
+    let dir = std::env::temp_dir().join(format!("pwharden-cli-{}-breach", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let hex: String = Sha1::digest(b"purple-otter-sings-at-dawn")
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let ranges = dir.join("ranges");
+    std::fs::create_dir_all(&ranges).unwrap();
+    std::fs::write(
+        ranges.join(format!("{}.txt", &hex[..5])),
+        format!("{}:12\r\n", &hex[5..]),
+    )
+    .unwrap();
+    let index = dir.join("pwned.idx");
+    let built = pwharden(
+        &[
+            "breach-index",
+            "build",
+            ranges.to_str().unwrap(),
+            "--out",
+            index.to_str().unwrap(),
+        ],
+        b"",
+        &[],
+    );
+    assert_eq!(
+        built.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    assert!(
+        stdout(&built).contains("1 hashes read, 1 entries"),
+        "{}",
+        stdout(&built)
+    );
+
+    let config = dir.join("policy.toml");
+    std::fs::write(
+        &config,
+        "allow_weak_target = true\n[argon2]\nm_cost = 256\nt_cost = 1\np_cost = 1\n[screen]\nbreach_index = \"pwned.idx\"\ncompromised_check = true\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let screened = pwharden(
+        &["screen", "--config", config],
+        b"purple-otter-sings-at-dawn",
+        &[],
+    );
+    assert_eq!(screened.status.code(), Some(1));
+    assert!(stdout(&screened).starts_with("breached: "));
+
+    let stored = pwharden(
+        &["hash", "--config", config],
+        b"purple-otter-sings-at-dawn",
+        &[],
+    );
+    let stored = stdout(&stored);
+    let verified = pwharden(
+        &["verify", "--config", config, stored.trim_end()],
+        b"purple-otter-sings-at-dawn",
+        &[],
+    );
+    assert_eq!(verified.status.code(), Some(0));
+    assert_eq!(stdout(&verified), "compromised\n");
+
+    // A bad input line: exit 2, one line naming the file and line.
+    let bad = dir.join("bad.txt");
+    std::fs::write(&bad, "not a hash\n").unwrap();
+    let failed = pwharden(
+        &[
+            "breach-index",
+            "build",
+            bad.to_str().unwrap(),
+            "--out",
+            index.to_str().unwrap(),
+        ],
+        b"",
+        &[],
+    );
+    assert_eq!(failed.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert!(err.contains("bad.txt:1:"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -17,10 +17,11 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use pwharden::ffi::*;
 
-const DOCUMENTED: [c_int; 19] = [
+const DOCUMENTED: [c_int; 20] = [
     PWH_OK,
     PWH_VALID,
     PWH_VALID_UPGRADED,
+    PWH_VALID_COMPROMISED,
     PWH_ERR_MALFORMED_HASH,
     PWH_ERR_UNSUPPORTED_SCHEME,
     PWH_ERR_SCHEME_NOT_ALLOWED,
@@ -241,6 +242,52 @@ impl Out {
     }
 }
 
+/// A context string: NULL, random bytes with a NUL (maybe not UTF-8), or more than
+/// `PWH_CONTEXT_STR_MAX` bytes before any NUL.
+fn context_string() -> impl Strategy<Value = Option<Vec<u8>>> + Clone {
+    prop_oneof![
+        2 => Just(None),
+        6 => proptest::collection::vec(1u8..=127, 0..40).prop_map(|mut v| { v.push(0); Some(v) }),
+        1 => proptest::collection::vec(1u8..=255, 0..40).prop_map(|mut v| { v.push(0); Some(v) }),
+        1 => (1u8..=255, 1usize..40).prop_map(|(b, extra)| {
+            let mut v = vec![b; PWH_CONTEXT_STR_MAX + extra];
+            v.push(0);
+            Some(v)
+        }),
+    ]
+}
+
+/// A context: its strings, and the list lengths passed (up to one over the limit).
+#[derive(Debug, Clone)]
+struct Ctx {
+    email: Option<Vec<u8>>,
+    phone: Option<Vec<u8>>,
+    names: Vec<Option<Vec<u8>>>,
+    words: Vec<Option<Vec<u8>>>,
+    null_lists: bool,
+}
+
+fn context() -> impl Strategy<Value = Option<Ctx>> {
+    let list = proptest::collection::vec(context_string(), 0..=PWH_CONTEXT_LIST_MAX + 1);
+    proptest::option::weighted(
+        0.9,
+        (
+            context_string(),
+            context_string(),
+            list.clone(),
+            list,
+            proptest::bool::weighted(0.05),
+        )
+            .prop_map(|(email, phone, names, words, null_lists)| Ctx {
+                email,
+                phone,
+                names,
+                words,
+                null_lists,
+            }),
+    )
+}
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 256,
@@ -326,6 +373,41 @@ proptest! {
         }
         prop_assert!(err[err_cap..].iter().all(|b| *b == SENTINEL));
         unsafe { pwh_policy_free(handle) };
+    }
+
+    #[test]
+    fn screen(pw in pw(), ctx in context(), null_policy in proptest::bool::weighted(0.05), plain in any::<bool>()) {
+        let ptr = |s: &Option<Vec<u8>>| s.as_ref().map_or(std::ptr::null(), |v| v.as_ptr().cast::<c_char>());
+        let (names, words): (Vec<*const c_char>, Vec<*const c_char>) = match &ctx {
+            Some(c) => (c.names.iter().map(ptr).collect(), c.words.iter().map(ptr).collect()),
+            None => (Vec::new(), Vec::new()),
+        };
+        let raw = ctx.as_ref().map(|c| pwh_screen_context {
+            email: ptr(&c.email),
+            names: if c.null_lists { std::ptr::null() } else { names.as_ptr() },
+            names_len: names.len(),
+            phone: ptr(&c.phone),
+            words: if c.null_lists { std::ptr::null() } else { words.as_ptr() },
+            words_len: words.len(),
+        });
+        let raw_ptr = raw.as_ref().map_or(std::ptr::null(), |r| r as *const pwh_screen_context);
+        let policy = if null_policy { std::ptr::null() } else { cheap() };
+        let rc = unsafe {
+            if plain { pwh_screen(pw.ptr(), pw.len, raw_ptr) } else { pwh_screen_with_policy(policy, pw.ptr(), pw.len, raw_ptr) }
+        };
+        prop_assert!((0..128).contains(&rc) || is_error(rc), "rc {rc}");
+        if pw.len > 1024 && pw.bytes.is_some() && (plain || !null_policy) {
+            prop_assert_eq!(rc, PWH_REASON_TOO_LONG);
+        }
+    }
+
+    #[test]
+    fn reason_strings(reason in any::<c_int>()) {
+        let code = unsafe { CStr::from_ptr(pwh_reason_code(reason)) }.to_str().unwrap();
+        let text = unsafe { CStr::from_ptr(pwh_reason_str(reason)) }.to_str().unwrap();
+        let known = (0..7).any(|bit| reason == 1 << bit);
+        prop_assert_eq!(code == "unknown", !known);
+        prop_assert_eq!(text == "unknown reason", !known);
     }
 
     #[test]

@@ -26,6 +26,8 @@ use zeroize::Zeroizing;
 /// memory_probe.py has the same value (PROBE).
 const PATTERN: &[u8] = b"PWH-zeroize-probe-7c1e9b";
 const PEPPER: &[u8] = b"PWH-pepper-probe-00000000000000000000";
+/// The pattern as screening folds it (lower case).
+const FOLDED: &[u8] = b"pwh-zeroize-probe-7c1e9b";
 
 static LEAKED_PASSWORD: AtomicBool = AtomicBool::new(false);
 static LEAKED_PEPPER: AtomicBool = AtomicBool::new(false);
@@ -56,7 +58,7 @@ unsafe impl GlobalAlloc for Scanner {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: the block is live and `layout.size()` bytes long until freed below.
         let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
-        if contains(block, PATTERN) {
+        if contains(block, PATTERN) || contains(block, FOLDED) {
             LEAKED_PASSWORD.store(true, Ordering::Relaxed);
         }
         if contains(block, PEPPER) {
@@ -71,7 +73,7 @@ unsafe impl GlobalAlloc for Scanner {
         // A reallocation may free the old block: scan it as a deallocation.
         // SAFETY: the old block is live for `layout.size()` bytes.
         let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
-        if contains(block, PATTERN) {
+        if contains(block, PATTERN) || contains(block, FOLDED) {
             LEAKED_PASSWORD.store(true, Ordering::Relaxed);
         }
         // SAFETY: forwarded unchanged.
@@ -159,6 +161,44 @@ fn no_secret_survives_in_freed_memory_and_hostile_strings_allocate_nothing_large
         (false, false),
         "the pepper was freed unzeroed"
     );
+
+    // Screening, NFKC hashing and the breach index: the folded, normalised and de-leeted
+    // copies and the SHA-1 are wiped too. The password gets a combining accent, so NFKC
+    // changes it, and is long enough for the growing buffers to be moved at least once.
+    let dir = std::env::temp_dir().join(format!("pwharden-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let index_path = dir.join("pwned.idx");
+    pwharden::BreachIndex::build_from_sha1([[7u8; 20]], &index_path).unwrap();
+    let policy = Policy::builder()
+        .argon2(1024, 1, 1)
+        .allow_weak_target()
+        .nfkc(true)
+        .breach_index(pwharden::BreachIndex::open(&index_path).unwrap())
+        .compromised_check(true)
+        .site_words(["probe"])
+        .build()
+        .unwrap();
+    let mut pw = password();
+    pw.extend_from_slice("e\u{301}-1337-".as_bytes());
+    for _ in 0..4 {
+        pw.extend_from_slice(PATTERN);
+    }
+    take_leaks();
+    let names = ["Zeroize Probe"];
+    let context = pwharden::Context::new()
+        .email("probe@example.com")
+        .names(&names);
+    let _ = policy.screen(&*pw, &context);
+    let stored = policy.hash(&*pw).unwrap();
+    assert_eq!(policy.verify(&*pw, &stored).unwrap(), Verdict::Valid);
+    drop(pw);
+    assert_eq!(
+        take_leaks(),
+        (false, false),
+        "a copy made by screening or NFKC hashing was freed unzeroed"
+    );
+    drop(policy);
+    let _ = std::fs::remove_dir_all(&dir);
 
     // Hostile stored strings: errors, with no allocation anywhere near what they ask for.
     let policy = Policy::default();

@@ -24,6 +24,19 @@ final class PwhardenError extends RuntimeException
 {
 }
 
+/**
+ * Thrown by verify() when the password is right but in the policy's breach index (only with
+ * `compromised_check = true`): make the customer choose a new password. $replacement is the
+ * stored string to save in place of the old one, or null.
+ */
+final class CompromisedPassword extends RuntimeException
+{
+    public function __construct(public readonly ?string $replacement)
+    {
+        parent::__construct('the password is right but has appeared in a data breach');
+    }
+}
+
 final class Pwharden
 {
     /** @var array<string, FFI> one FFI instance per library and header */
@@ -161,6 +174,10 @@ final class Pwharden
         $rc = $this->call('pwh_verify', $password, self::stored($stored), $out, FFI::sizeof($out));
         if ($rc === $this->code('PWH_VALID_UPGRADED')) {
             return [true, FFI::string($out)];
+        }
+        if ($rc === $this->code('PWH_VALID_COMPROMISED')) {
+            $replacement = FFI::string($out);
+            throw new CompromisedPassword($replacement === '' ? null : $replacement);
         }
         return [$rc === $this->code('PWH_VALID'), null];
     }

@@ -26,8 +26,8 @@ import os
 import threading
 
 __all__ = [
-    "PwhardenError", "Policy", "load", "hash", "verify", "needs_upgrade", "wrap",
-    "identify", "verify_unknown_user", "version",
+    "PwhardenError", "CompromisedPassword", "Policy", "load", "hash", "verify",
+    "needs_upgrade", "wrap", "identify", "verify_unknown_user", "screen", "version",
 ]
 
 # Return codes, as in include/pwharden.h (the tests compare them with the header).
@@ -35,6 +35,7 @@ OK = 0
 INVALID = 0
 VALID = 1
 VALID_UPGRADED = 2
+VALID_COMPROMISED = 3
 ERR_MALFORMED_HASH = -1
 ERR_UNSUPPORTED_SCHEME = -2
 ERR_SCHEME_NOT_ALLOWED = -3
@@ -52,6 +53,28 @@ ERR_INVALID_ARGUMENT = -22
 ERR_CONFIG = -23
 ERR_PANIC = -24
 
+# pwh_screen: reason bits, and the limits of a context.
+REASON_TOO_SHORT = 1 << 0
+REASON_TOO_LONG = 1 << 1
+REASON_COMMON = 1 << 2
+REASON_BREACHED = 1 << 3
+REASON_USER_CONTEXT = 1 << 4
+REASON_SITE_WORD = 1 << 5
+REASON_REPETITIVE = 1 << 6
+CONTEXT_STR_MAX = 256
+CONTEXT_LIST_MAX = 32
+
+
+class _ScreenContext(ctypes.Structure):
+    _fields_ = [
+        ("email", ctypes.c_char_p),
+        ("names", ctypes.POINTER(ctypes.c_char_p)),
+        ("names_len", ctypes.c_size_t),
+        ("phone", ctypes.c_char_p),
+        ("words", ctypes.POINTER(ctypes.c_char_p)),
+        ("words_len", ctypes.c_size_t),
+    ]
+
 
 class PwhardenError(Exception):
     """A negative code from the C ABI; `.code` is the code, the message pwh_strerror()'s
@@ -61,6 +84,16 @@ class PwhardenError(Exception):
         self.code = code
         text = _lib().pwh_strerror(code).decode()
         super().__init__(f"{text}: {detail}" if detail else text)
+
+
+class CompromisedPassword(Exception):
+    """Raised by `verify` when the password is right but in the policy's breach index (only
+    with `compromised_check = true`): make the customer choose a new password. `.replacement`
+    is the stored string to save in place of the old one, or None."""
+
+    def __init__(self, replacement):
+        self.replacement = replacement
+        super().__init__("the password is right but has appeared in a data breach")
 
 
 _loaded = None
@@ -93,6 +126,12 @@ def load(path=None):
             if name != "pwh_policy_from_toml":
                 fn = getattr(lib, name + "_with_policy")
                 fn.argtypes, fn.restype = [c_void_p] + args, c_int
+        ctx = ctypes.POINTER(_ScreenContext)
+        lib.pwh_screen.argtypes, lib.pwh_screen.restype = pw + [ctx], c_int
+        lib.pwh_screen_with_policy.argtypes = [c_void_p] + pw + [ctx]
+        lib.pwh_screen_with_policy.restype = c_int
+        for name in ("pwh_reason_code", "pwh_reason_str"):
+            getattr(lib, name).argtypes, getattr(lib, name).restype = [c_int], c_char_p
         lib.pwh_policy_free.argtypes, lib.pwh_policy_free.restype = [c_void_p], None
         lib.pwh_strerror.argtypes, lib.pwh_strerror.restype = [c_int], c_char_p
         lib.pwh_version.argtypes, lib.pwh_version.restype = [], c_char_p
@@ -181,12 +220,31 @@ class Policy:
 
     def verify(self, password, stored):
         """`(True, None)`, `(True, replacement)` (store it in place of `stored`), or
-        `(False, None)` for a wrong password; PwhardenError when `stored` cannot be judged."""
+        `(False, None)` for a wrong password; PwhardenError when `stored` cannot be judged;
+        CompromisedPassword when the password is right but breached (policies with
+        `compromised_check` only)."""
         out = ctypes.create_string_buffer(_lib().pwh_stored_max())
         rc = self._check(self._call("pwh_verify", *_password(password), _stored(stored), out, len(out)))
         if rc == VALID_UPGRADED:
             return True, out.value.decode("ascii")
+        if rc == VALID_COMPROMISED:
+            raise CompromisedPassword(out.value.decode("ascii") or None)
         return rc == VALID, None
+
+    def screen(self, password, email=None, names=(), phone=None, words=()):
+        """Screens a new password (NIST SP 800-63B): `[]` when it is acceptable, otherwise
+        `[(code, message), ...]`, one per reason (`too_short`, `common`, `breached`, ...)."""
+        enc = lambda s: s.encode("utf-8") if isinstance(s, str) else s
+        names_arr = (ctypes.c_char_p * max(len(names), 1))(*[enc(n) for n in names])
+        words_arr = (ctypes.c_char_p * max(len(words), 1))(*[enc(w) for w in words])
+        ctx = _ScreenContext(enc(email), names_arr, len(names), enc(phone), words_arr, len(words))
+        rc = self._check(self._call("pwh_screen", *_password(password), ctypes.byref(ctx)))
+        lib = _lib()
+        return [
+            (lib.pwh_reason_code(bit).decode(), lib.pwh_reason_str(bit).decode())
+            for bit in (1 << i for i in range(7))
+            if rc & bit
+        ]
 
     def needs_upgrade(self, stored):
         """Whether `stored` should be replaced at the next successful login."""
@@ -244,6 +302,10 @@ def verify_unknown_user(password):
     return _policy().verify_unknown_user(password)
 
 
+def screen(password, **context):
+    return _policy().screen(password, **context)
+
+
 def version():
     return _lib().pwh_version().decode("ascii")
 
@@ -257,3 +319,4 @@ if __name__ == "__main__":
     print("stored  ", stored)
     print("right   ", verify("pizza123", stored))
     print("wrong   ", verify("pizza124", stored))
+    print("screen  ", screen("pizza123", email="alice@example.com"))

@@ -263,47 +263,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
     use super::*;
-    use crate::schemes::checksum_eq;
-
-    /// `(line, password, stored)` for each data line of a vector file.
-    fn vectors(text: &str) -> Vec<(usize, Vec<u8>, &str)> {
-        text.lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-            .map(|(i, l)| {
-                let (pw, stored) = l.split_once('\t').expect("two columns");
-                let pw = (0..pw.len())
-                    .step_by(2)
-                    .map(|j| u8::from_str_radix(&pw[j..j + 2], 16).expect("hex"))
-                    .collect();
-                (i + 1, pw, stored)
-            })
-            .collect()
-    }
-
-    fn verifies(scheme: &dyn Legacy, password: &[u8], stored: &str) -> bool {
-        let limits = Limits::default();
-        let split = scheme.split(stored, &limits).unwrap();
-        let computed = scheme.checksum(&split.settings, password, &limits).unwrap();
-        checksum_eq(&computed, &split.checksum)
-    }
-
-    fn check_file(scheme: &dyn Legacy, text: &str) -> usize {
-        let rows = vectors(text);
-        for (line, pw, stored) in &rows {
-            let owners: Vec<_> = crate::schemes::LEGACY
-                .iter()
-                .filter(|s| s.matches(stored))
-                .map(|s| s.name())
-                .collect();
-            assert_eq!(owners, [scheme.name()], "line {line}");
-            assert!(verifies(scheme, pw, stored), "line {line} must verify");
-            let mut wrong = pw.clone();
-            wrong[0] ^= 1;
-            assert!(!verifies(scheme, &wrong, stored), "line {line}: wrong pw");
-        }
-        rows.len()
-    }
+    use crate::schemes::testing::{check_file, vectors, verifies};
 
     /// Peers: passlib 1.7.4, pyca/bcrypt 4.0.1, libxcrypt 4.4.33, PHP 8.2 (see PEERS.md).
     #[test]

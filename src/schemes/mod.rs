@@ -30,6 +30,9 @@ pub(crate) mod salted;
 pub(crate) mod scrypt;
 pub(crate) mod unix_crypt;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// A stored string split into what the old system needs to recompute it and what it
 /// computed.
 pub(crate) struct Split<'a> {

@@ -159,48 +159,13 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
     use super::*;
-    use crate::schemes::checksum_eq;
-
-    /// `(line, password, stored)` for each data line of a vector file.
-    fn vectors(text: &str) -> Vec<(usize, Vec<u8>, &str)> {
-        text.lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-            .map(|(i, l)| {
-                let (pw, stored) = l.split_once('\t').expect("two columns");
-                let pw = (0..pw.len())
-                    .step_by(2)
-                    .map(|j| u8::from_str_radix(&pw[j..j + 2], 16).expect("hex"))
-                    .collect();
-                (i + 1, pw, stored)
-            })
-            .collect()
-    }
-
-    fn verifies(password: &[u8], stored: &str) -> bool {
-        let limits = Limits::default();
-        let split = Scrypt.split(stored, &limits).unwrap();
-        let computed = Scrypt.checksum(&split.settings, password, &limits).unwrap();
-        checksum_eq(&computed, &split.checksum)
-    }
+    use crate::schemes::testing;
 
     /// Peer: passlib 1.7.4 with the stdlib (OpenSSL) backend (see tests/vectors/PEERS.md).
     #[test]
     fn passlib_vectors() {
-        let rows = vectors(include_str!("../../tests/vectors/scrypt.tsv"));
-        assert!(rows.len() >= 16, "{}", rows.len());
-        for (line, pw, stored) in &rows {
-            let owners: Vec<_> = crate::schemes::LEGACY
-                .iter()
-                .filter(|s| s.matches(stored))
-                .map(|s| s.name())
-                .collect();
-            assert_eq!(owners, ["scrypt"], "line {line}");
-            assert!(verifies(pw, stored), "line {line} must verify");
-            let mut wrong = pw.clone();
-            wrong[0] ^= 1;
-            assert!(!verifies(&wrong, stored), "line {line}: wrong pw");
-        }
+        let n = testing::check_file(&Scrypt, include_str!("../../tests/vectors/scrypt.tsv"));
+        assert!(n >= 16, "{n}");
     }
 
     const GOOD: &str =

@@ -379,13 +379,68 @@ static void hostile_stored_strings(void) {
     }
 }
 
+static void screening(void) {
+    /* Acceptable, with and without a context. */
+    CHECK_RC(pwh_screen(PW("correct horse battery staple"), NULL), PWH_OK);
+    const char *names[] = {"Alice Smith"};
+    const char *words[] = {"whiskers"};
+    pwh_screen_context ctx = {
+        .email = "alice.smith@example.com",
+        .names = names,
+        .names_len = 1,
+        .phone = "+44 20 7946 0958",
+        .words = words,
+        .words_len = 1,
+    };
+    CHECK_RC(pwh_screen(PW("purple-otter-sings-at-dawn"), &ctx), PWH_OK);
+    /* Each reason, as a bit; several at once. */
+    CHECK_RC(pwh_screen(PW("pizza123"), &ctx), PWH_REASON_COMMON);
+    CHECK_RC(pwh_screen(PW("Alice.Smith"), &ctx), PWH_REASON_USER_CONTEXT);
+    CHECK_RC(pwh_screen(PW("whiskerswhiskers"), &ctx), PWH_REASON_USER_CONTEXT | PWH_REASON_REPETITIVE);
+    CHECK_RC(pwh_screen(PW("xK9#mQ2"), NULL), PWH_REASON_TOO_SHORT);
+    CHECK_RC(pwh_screen(PW("ghijklmnop"), NULL), PWH_REASON_REPETITIVE);
+    static char long_pw[2048];
+    memset(long_pw, 'x', sizeof long_pw - 1);
+    CHECK_RC(pwh_screen((const uint8_t *)long_pw, sizeof long_pw - 1, NULL), PWH_REASON_TOO_LONG);
+    /* Over the byte limit: too long, without the buffer being read (NULL would be an error). */
+    CHECK_RC(pwh_screen(NULL, 1, NULL), PWH_ERR_NULL_ARGUMENT);
+    /* Site words come from the policy. */
+    pwh_policy *site = policy("[screen]\nsite_words = [\"Contoso\"]\n");
+    CHECK_RC(pwh_screen_with_policy(site, PW("contoso2024"), NULL), PWH_REASON_SITE_WORD);
+    CHECK_RC(pwh_screen_with_policy(NULL, PW("contoso2024"), NULL), PWH_ERR_NULL_ARGUMENT);
+    pwh_policy_free(site);
+    /* Bad contexts. */
+    pwh_screen_context bad = {.names = NULL, .names_len = 1};
+    CHECK_RC(pwh_screen(PW("purple-otter-sings-at-dawn"), &bad), PWH_ERR_NULL_ARGUMENT);
+    pwh_screen_context many = {.names = names, .names_len = PWH_CONTEXT_LIST_MAX + 1};
+    CHECK_RC(pwh_screen(PW("purple-otter-sings-at-dawn"), &many), PWH_ERR_INVALID_ARGUMENT);
+    static char huge[PWH_CONTEXT_STR_MAX + 2];
+    memset(huge, 'a', sizeof huge - 1);
+    pwh_screen_context big = {.email = huge};
+    CHECK_RC(pwh_screen(PW("purple-otter-sings-at-dawn"), &big), PWH_ERR_INVALID_ARGUMENT);
+    pwh_screen_context latin1 = {.email = "caf\xe9@example.com"};
+    CHECK_RC(pwh_screen(PW("purple-otter-sings-at-dawn"), &latin1), PWH_ERR_INVALID_ARGUMENT);
+    /* Codes and messages for every bit. */
+    static const int bits[] = {
+        PWH_REASON_TOO_SHORT, PWH_REASON_TOO_LONG,     PWH_REASON_COMMON,     PWH_REASON_BREACHED,
+        PWH_REASON_USER_CONTEXT, PWH_REASON_SITE_WORD, PWH_REASON_REPETITIVE,
+    };
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+        CHECK(strcmp(pwh_reason_code(bits[i]), "unknown") != 0);
+        CHECK(strcmp(pwh_reason_str(bits[i]), "unknown reason") != 0);
+    }
+    CHECK(strcmp(pwh_reason_code(PWH_REASON_COMMON), "common") == 0);
+    CHECK(strcmp(pwh_reason_code(3), "unknown") == 0);
+    CHECK(strcmp(pwh_reason_str(0), "unknown reason") == 0);
+}
+
 static void constants_and_messages(void) {
     CHECK(pwh_stored_max() == PWH_STORED_MAX);
     CHECK(pwh_name_max() == PWH_NAME_MAX);
     const char *want = getenv("PWH_TEST_VERSION");
     CHECK(want != NULL && strcmp(pwh_version(), want) == 0);
     static const int codes[] = {
-        PWH_OK, PWH_VALID, PWH_VALID_UPGRADED, PWH_ERR_MALFORMED_HASH,
+        PWH_OK, PWH_VALID, PWH_VALID_UPGRADED, PWH_VALID_COMPROMISED, PWH_ERR_MALFORMED_HASH,
         PWH_ERR_UNSUPPORTED_SCHEME, PWH_ERR_SCHEME_NOT_ALLOWED, PWH_ERR_PARAMS_OVER_LIMIT,
         PWH_ERR_PASSWORD_TOO_LONG, PWH_ERR_PASSWORD_TOO_SHORT, PWH_ERR_UNKNOWN_PEPPER_KEY,
         PWH_ERR_NOT_WRAPPABLE, PWH_ERR_RNG, PWH_ERR_INTERNAL, PWH_ERR_BUSY, PWH_ERR_NULL_ARGUMENT,
@@ -420,6 +475,7 @@ int main(void) {
     null_pointers();
     short_buffers();
     hostile_stored_strings();
+    screening();
     constants_and_messages();
 
     pwh_policy_free(cheap);

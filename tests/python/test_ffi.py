@@ -206,6 +206,18 @@ def random_bytes():
             check(rc in documented, f"identify code {rc}")
 
 
+def screening():
+    check(pwharden.screen("correct horse battery staple") == [], "screen: acceptable")
+    check([c for c, _ in pwharden.screen("pizza123")] == ["common"], "screen: common")
+    reasons = pwharden.screen("Alice.Smith", email="alice.smith@example.com", names=["Alice Smith"])
+    check([c for c, _ in reasons] == ["user_context"], f"screen: context {reasons}")
+    check([c for c, _ in pwharden.screen(b"abc")] == ["too_short", "common", "repetitive"], "screen: several")
+    with pwharden.Policy('[screen]\nsite_words = ["Contoso"]\n') as site:
+        check([c for c, _ in site.screen("contoso2024")] == ["site_word"], "screen: site word")
+    long_email = lambda: pwharden.screen("purple-otter-sings-at-dawn", email="a" * 300)
+    check(raises(pwharden.ERR_INVALID_ARGUMENT, long_email), "screen: long context")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("lib")
@@ -220,6 +232,7 @@ def main():
     errors()
     threads()
     random_bytes()
+    screening()
     print(f"python: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
