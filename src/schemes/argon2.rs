@@ -151,7 +151,7 @@ pub(crate) fn parse(stored: &str, limits: &Limits) -> Result<Parsed> {
     }
 
     let salt_text = fields.next().ok_or(Error::MalformedHash)?;
-    #[cfg(feature = "fuzz-planted-bug")]
+    #[cfg(all(feature = "fuzz-planted-bug", fuzzing))]
     planted_bug(salt_text);
     let salt = Field::from_b64(salt_text, MIN_SALT_LEN)?;
     let hash = Field::from_b64(fields.next().ok_or(Error::MalformedHash)?, MIN_OUTPUT_LEN)?;
@@ -178,13 +178,14 @@ pub(crate) fn parse(stored: &str, limits: &Limits) -> Result<Parsed> {
 
 /// The planted bug of the `fuzz-planted-bug` feature (test-only, never in a release build):
 /// panics on an Argon2 salt field that starts with `PWNZ`, so that `scripts/fuzz.sh --planted`
-/// can show the fuzz targets reach the stored-string parser.
+/// can show the fuzz targets reach the stored-string parser. It also needs `--cfg fuzzing`
+/// (which cargo-fuzz sets), so that `--all-features` builds and tests never contain it.
 ///
 /// The field's first four bytes are compared as one word, as a parser reads a magic number.
 /// (A slice comparison such as `starts_with` becomes a `bcmp` that the code generator expands
 /// after the coverage instrumentation has run, which leaves the fuzzer no hint; a word
 /// compare is traced and libFuzzer tries its operand in the input.)
-#[cfg(feature = "fuzz-planted-bug")]
+#[cfg(all(feature = "fuzz-planted-bug", fuzzing))]
 #[allow(clippy::panic)]
 fn planted_bug(salt: &str) {
     if let [a, b, c, d, ..] = *salt.as_bytes()
