@@ -61,7 +61,9 @@ fn flood_is_bounded_and_warm_logins_allocate_no_working_memory() {
     let deadline = Duration::from_millis(300);
     let policy = Arc::new(
         Policy::builder()
-            .argon2(m_kib, 1, 1)
+            // t = 4: each login takes long enough that the 60 clients overlap even when a
+            // loaded machine releases their threads slowly.
+            .argon2(m_kib, 4, 1)
             .allow_weak_target()
             .concurrency(2, 4, deadline)
             .build()
