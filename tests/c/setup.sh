@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Idempotent setup of what the C ABI's callers need in the test suite (tests/c_abi.rs,
 # tests/python_ffi.rs, tests/php_ffi.rs): a C compiler and libc headers, valgrind,
-# pkg-config, and PHP's FFI extension. Installs from Debian via apt-get when missing.
+# pkg-config, PHP's FFI extension, and libargon2-dev for benches/engine.rs. Installs from Debian via apt-get when missing.
 set -euo pipefail
 
 missing=()
 command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+# benches/engine.rs links Debian's reference libargon2 to compare against it.
+[ -e /usr/include/argon2.h ] || missing+=(libargon2-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "tests/c/setup.sh: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
