@@ -43,7 +43,7 @@ if ! command -v wrk >/dev/null; then
 fi
 
 cargo build --release --locked --features example-service --example login_service
-bin=target/release/examples/login_service
+bin="${CARGO_TARGET_DIR:-target}/release/examples/login_service"
 
 work=$(mktemp -d)
 pid=

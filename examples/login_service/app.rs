@@ -3,7 +3,7 @@
 //! | route | body | answers |
 //! | --- | --- | --- |
 //! | `POST /signup` | `username`, `password` | 201, 409 taken, 422 password or username out of bounds, 503 |
-//! | `POST /login` | `username`, `password` | 200, 401, 429, 503 |
+//! | `POST /login` | `username`, `password` | 200 (with `password_change_required` when the policy's breach check flags it), 401, 429, 503 |
 //! | `POST /password` | `username`, `old_password`, `new_password` | 200, 401, 409 changed meanwhile, 422, 429, 503 |
 //! | `GET /healthz` | | 200, 503 when the database does not answer |
 //!
@@ -221,8 +221,9 @@ fn valid_username(username: &str) -> bool {
 
 /// The outcome of checking a username and password, for login and password change.
 enum Checked {
-    /// Right password for this account (with a replacement hash when one is due).
-    Valid(crate::store::Account, Option<String>),
+    /// Right password for this account (with a replacement hash when one is due, and
+    /// whether the policy's breach check found the password).
+    Valid(crate::store::Account, Option<String>, bool),
     /// Wrong password, or no such account (`None`).
     Invalid(Option<i64>),
     /// Answered already (429, 503, 500).
@@ -257,7 +258,7 @@ async fn check(state: &AppState, event: &str, username: &str, password: &Passwor
         (Ok(verdict), Some(account)) => {
             state.throttle.succeeded(username);
             let replacement = verdict.replacement().map(str::to_owned);
-            Checked::Valid(account, replacement)
+            Checked::Valid(account, replacement, verdict.is_compromised())
         }
         (Err(Error::Busy), _) => {
             tracing::info!(event, outcome = "busy");
@@ -275,7 +276,7 @@ async fn check(state: &AppState, event: &str, username: &str, password: &Passwor
 async fn login(State(state): State<AppState>, Body(req): Body<Credentials>) -> Response {
     let started = Instant::now();
     match check(&state, "login", &req.username, &req.password).await {
-        Checked::Valid(account, replacement) => {
+        Checked::Valid(account, replacement, compromised) => {
             let upgraded = match replacement {
                 None => false,
                 // Compare-and-set: only over the value this login verified.
@@ -297,8 +298,18 @@ async fn login(State(state): State<AppState>, Body(req): Body<Credentials>) -> R
                 outcome = "valid",
                 user_id = account.id,
                 upgraded,
+                compromised,
                 latency_ms = millis(started)
             );
+            if compromised {
+                // The policy's breach check (off by default) found the password: logged in,
+                // and told to change it.
+                let body = serde_json::json!({
+                    "message": "welcome; this password appears in a breach, change it",
+                    "password_change_required": true,
+                });
+                return (StatusCode::OK, Json(body)).into_response();
+            }
             answer(StatusCode::OK, "welcome")
         }
         Checked::Invalid(user_id) => {
@@ -361,7 +372,7 @@ async fn change_password(
 ) -> Response {
     let started = Instant::now();
     let account = match check(&state, "password_change", &req.username, &req.old_password).await {
-        Checked::Valid(account, _) => account,
+        Checked::Valid(account, _, _) => account,
         Checked::Invalid(user_id) => {
             tracing::info!(
                 event = "password_change",
