@@ -606,11 +606,10 @@ impl Policy {
         self.gate.config().workers
     }
 
-    /// Calls the gate admits at once: `workers` running plus `queue` waiting.
+    /// The concurrency settings: workers, queue and deadline.
     #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
-    pub(crate) fn admission_capacity(&self) -> usize {
-        let config = self.gate.config();
-        config.workers.saturating_add(config.queue)
+    pub(crate) fn gate_config(&self) -> crate::gate::GateConfig {
+        self.gate.config()
     }
 
     /// The limits in force.

@@ -1,6 +1,8 @@
 //! `pwharden::asynchronous` (feature `tokio`): awaitable results, `Busy` under a flood
-//! without spawning beyond the bound, and cancellation (a dropped future's computation
-//! finishes, keeps its permit until then, and leaves the policy and memory as before).
+//! without a thread beyond the bound, `Busy` at the deadline for a call still waiting, and
+//! cancellation (a dropped future's computation finishes and keeps its place until then; a
+//! dropped waiting call is withdrawn; memory is left as before), and the worker threads
+//! ending with the last `AsyncPolicy`.
 //!
 //! A counting global allocator tracks live heap bytes; the tests take a lock so that one
 //! test's allocations do not show up in another's measurement.
@@ -104,10 +106,31 @@ async fn results_are_awaitable() {
     assert_eq!(policy.in_flight(), 0);
 }
 
-/// Threads of the flood test's runtime alive now, and their peak: its 2 workers plus the
-/// blocking threads it spawned.
+/// Threads of the flood test's runtime alive now, and their peak.
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 static THREADS_PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// This process's threads whose name starts with `pwharden-` (Linux: /proc/self/task).
+fn pwharden_threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .filter(|name| name.starts_with("pwharden-"))
+        .count()
+}
+
+/// Waits (10 s at most) until no `pwharden-` thread is left, such as those of an earlier
+/// test's policy, which end shortly after it is dropped.
+async fn no_pwharden_threads() {
+    let until = Instant::now() + Duration::from_secs(10);
+    while pwharden_threads() > 0 {
+        assert!(
+            Instant::now() < until,
+            "pwharden threads still alive after 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
 
 #[test]
 fn a_flood_gets_busy_at_once_and_never_spawns_beyond_the_bound() {
@@ -128,6 +151,7 @@ fn a_flood_gets_busy_at_once_and_never_spawns_beyond_the_bound() {
 
 async fn flood() {
     let _serial = SERIAL.lock().await;
+    no_pwharden_threads().await;
     // 1 running + 2 waiting; each computation takes milliseconds at 16 MiB.
     let policy = AsyncPolicy::new(
         Policy::builder()
@@ -166,12 +190,15 @@ async fn flood() {
     }
     assert!(served >= 3, "the gate still serves ({served})");
     assert!(busy >= 1, "the excess is refused");
-    // 2 runtime workers + the blocking threads: one per admitted call, and now and then one
-    // more, when a call is admitted while the thread of a call that just ended (and gave
-    // back its permit) is not yet back in tokio's idle list. Unbounded, 200 calls would
-    // start about 200 threads.
+    // The runtime's 2 workers only: nothing went to tokio's blocking pool. The policy's
+    // threads: 1 worker and the deadline timer, however many calls came.
     let peak = THREADS_PEAK.load(Ordering::SeqCst);
-    assert!(peak <= 2 + 2 * 3, "{peak} runtime threads at once");
+    assert!(peak <= 2, "{peak} runtime threads at once");
+    assert!(
+        pwharden_threads() <= 2,
+        "{} pwharden threads",
+        pwharden_threads()
+    );
     settle(&policy).await;
     assert_eq!(policy.verify("pizza123", &stored).await, Ok(Verdict::Valid));
 }
@@ -193,7 +220,7 @@ async fn a_dropped_future_finishes_its_work_and_frees_everything() {
     assert_eq!(policy.verify("pizza123", &stored).await, Ok(Verdict::Valid));
     let baseline = LIVE.load(Ordering::SeqCst);
 
-    // Dropped mid-flight: the computation keeps its permit until it ends, so the bound
+    // Dropped mid-flight: the computation keeps its place until it ends, so the bound
     // holds (capacity 1: a new call is Busy meanwhile).
     let dropped = tokio::time::timeout(
         Duration::from_millis(2),
@@ -219,4 +246,105 @@ async fn a_dropped_future_finishes_its_work_and_frees_everything() {
         policy.verify("pizza124", &stored).await,
         Ok(Verdict::Invalid)
     );
+}
+
+/// A policy whose single computation runs for a long while (hundreds of ms at 128 MiB and
+/// 3 passes), with one place in the queue and the given deadline.
+fn slow(deadline: Duration) -> AsyncPolicy {
+    let mut limits = pwharden::Limits::default();
+    limits.argon2_max_m_cost = 128 * 1024;
+    AsyncPolicy::new(
+        Policy::builder()
+            .argon2(128 * 1024, 3, 1)
+            .limits(limits)
+            .concurrency(1, 1, deadline)
+            .build()
+            .unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_waiting_call_is_withdrawn_at_once() {
+    let _serial = SERIAL.lock().await;
+    let policy = slow(Duration::from_secs(60));
+    let running = tokio::spawn(policy.hash("pizza123"));
+    while policy.in_flight() == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    // Queued behind the running computation, then dropped: its place is free at once.
+    let waited = tokio::time::timeout(Duration::from_millis(20), policy.hash("pizza124")).await;
+    assert!(waited.is_err(), "the second call should still be waiting");
+    assert_eq!(policy.in_flight(), 1, "the dropped call is withdrawn");
+    // So a new call gets that place (it would be Busy otherwise), and runs after the first.
+    let next = tokio::spawn(policy.hash("pizza125"));
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(policy.in_flight(), 2);
+    assert!(
+        !running.is_finished(),
+        "the first computation is still running"
+    );
+    let first = running.await.unwrap().unwrap();
+    let third = next.await.unwrap().unwrap();
+    assert_eq!(
+        policy.policy().verify("pizza123", &first),
+        Ok(Verdict::Valid)
+    );
+    assert_eq!(
+        policy.policy().verify("pizza125", &third),
+        Ok(Verdict::Valid)
+    );
+    settle(&policy).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_call_gets_busy_at_its_deadline() {
+    let _serial = SERIAL.lock().await;
+    let deadline = Duration::from_millis(30);
+    let policy = slow(deadline);
+    let running = tokio::spawn(policy.hash("pizza123"));
+    while policy.in_flight() == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let began = Instant::now();
+    assert_eq!(policy.hash("pizza124").await, Err(Error::Busy));
+    let took = began.elapsed();
+    assert!(took >= deadline, "Busy after {took:?}, before the deadline");
+    // Answered by the deadline, not when a worker came free.
+    assert!(
+        !running.is_finished(),
+        "Busy only after the running computation ended ({took:?})"
+    );
+    assert!(running.await.unwrap().is_ok());
+    settle(&policy).await;
+}
+
+#[test]
+fn the_threads_end_with_the_last_async_policy() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let _serial = SERIAL.lock().await;
+        no_pwharden_threads().await;
+        let policy = cheap(2, 4, Duration::from_secs(5));
+        let copy = policy.clone();
+        let stored = policy.hash("pizza123").await.unwrap();
+        // (A new thread names itself once it runs, so a name may show a moment late.)
+        let until = Instant::now() + Duration::from_secs(10);
+        while pwharden_threads() < 3 {
+            assert!(Instant::now() < until, "2 workers and the deadline timer");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        drop(policy);
+        // A clone keeps them.
+        assert_eq!(copy.verify("pizza123", &stored).await, Ok(Verdict::Valid));
+        assert_eq!(pwharden_threads(), 3);
+        // A call admitted before the last clone goes is still answered.
+        let last = copy.verify("pizza123", stored.clone());
+        let answer = tokio::spawn(last);
+        drop(copy);
+        assert_eq!(answer.await.unwrap(), Ok(Verdict::Valid));
+        no_pwharden_threads().await;
+    });
 }
