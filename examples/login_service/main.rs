@@ -30,7 +30,13 @@
 //!   rows have been upgraded;
 //! * `--library-throughput SECS [--threads N]`: the library alone at the policy's parameters,
 //!   no HTTP: the median single verification, and verifications per second on 1 and 2
-//!   threads for SECS each (with `--threads`: only verifications per second on N threads).
+//!   threads for SECS each (with `--threads`: only verifications per second on N threads);
+//! * `--library-throughput SECS --threads N --logins FILE`: the library alone on the load
+//!   test's own logins, no HTTP and no database: the rows of `--db` are read once into memory,
+//!   then N threads run the load test's mix (legacy 35 %, current 35 %, wrong password 15 %,
+//!   unknown user 15 %) of FILE's logins for SECS, calling `verify` (or
+//!   `verify_unknown_user`) and keeping each replacement hash in memory, as the service keeps
+//!   it in the table. Prints logins per second.
 
 #![allow(clippy::print_stdout)]
 
@@ -41,8 +47,8 @@ mod store;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pwharden::Policy;
 use pwharden::asynchronous::AsyncPolicy;
+use pwharden::{Policy, Verdict};
 
 use crate::app::{AppState, Throttle};
 use crate::store::Store;
@@ -119,10 +125,16 @@ async fn main() -> Result<(), Failure> {
         None => Policy::default(),
     };
     if let Some(secs) = o.library_throughput {
-        println!(
-            "{}",
-            library_throughput(&policy, Duration::from_secs_f64(secs), o.threads)?
-        );
+        let time = Duration::from_secs_f64(secs);
+        let result = match (&o.logins, o.threads) {
+            (Some(logins), Some(threads)) => {
+                let table = Store::connect(&o.db).await?.all().await?;
+                let logins = std::fs::read_to_string(logins)?;
+                library_mix(&policy, table, &logins, time, threads)?
+            }
+            _ => library_throughput(&policy, time, o.threads)?,
+        };
+        println!("{result}");
         return Ok(());
     }
     let policy = AsyncPolicy::new(policy);
@@ -265,5 +277,100 @@ fn library_throughput(
         "single_ms_median": single[single.len() / 2],
         "threads_1_per_s": per_second(1),
         "threads_2_per_s": per_second(2),
+    }))
+}
+
+/// The load test's logins through the library alone (see the module documentation).
+fn library_mix(
+    policy: &Policy,
+    table: Vec<(String, String)>,
+    logins: &str,
+    time: Duration,
+    threads: usize,
+) -> Result<serde_json::Value, Failure> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    // The load test's mix (scripts/loadtest.lua).
+    const MIX: [(&str, f64); 4] = [
+        ("legacy", 0.35),
+        ("current", 0.35),
+        ("wrong", 0.15),
+        ("unknown", 0.15),
+    ];
+    let mut by_kind: HashMap<&str, Vec<(String, String)>> = HashMap::new();
+    for line in logins.lines() {
+        let Some((kind, body)) = line.split_once('\t') else {
+            continue;
+        };
+        let body: serde_json::Value = serde_json::from_str(body)?;
+        let field = |name: &str| body[name].as_str().map(str::to_owned);
+        if let (Some(username), Some(password)) = (field("username"), field("password")) {
+            by_kind.entry(kind).or_default().push((username, password));
+        }
+    }
+    if MIX
+        .iter()
+        .any(|(kind, _)| by_kind.get(kind).is_none_or(Vec::is_empty))
+    {
+        return Err("the logins file lacks a kind of login".into());
+    }
+    let table = Mutex::new(table.into_iter().collect::<HashMap<_, _>>());
+    let began = Instant::now();
+    let done: usize = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (by_kind, table) = (&by_kind, &table);
+                s.spawn(move || {
+                    // splitmix64: a fixed, seeded sequence is all a load mix needs.
+                    let mut state = 0x9e37_79b9_7f4a_7c15_u64.wrapping_mul(t as u64 + 1);
+                    let mut next = move || {
+                        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                        let mut z = state;
+                        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                        z ^ (z >> 31)
+                    };
+                    let mut n = 0;
+                    while began.elapsed() < time {
+                        let mut r = (next() >> 11) as f64 / (1u64 << 53) as f64;
+                        let kind = MIX
+                            .iter()
+                            .find(|(_, share)| {
+                                r -= share;
+                                r < 0.0
+                            })
+                            .map_or("unknown", |(kind, _)| kind);
+                        let list = &by_kind[kind];
+                        let (username, password) = &list[(next() % list.len() as u64) as usize];
+                        let stored = table
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .get(username)
+                            .cloned();
+                        let answered = match stored {
+                            None => policy.verify_unknown_user(password).is_ok(),
+                            Some(stored) => match policy.verify(password, &stored) {
+                                Ok(Verdict::ValidUpgrade(new)) => {
+                                    let mut table = table.lock().unwrap_or_else(|p| p.into_inner());
+                                    // Compare-and-set, as the service's UPDATE does.
+                                    if table.get(username) == Some(&stored) {
+                                        table.insert(username.clone(), new);
+                                    }
+                                    true
+                                }
+                                verdict => verdict.is_ok(),
+                            },
+                        };
+                        n += usize::from(answered);
+                    }
+                    n
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
+    });
+    Ok(serde_json::json!({
+        format!("mix_threads_{threads}_per_s"): done as f64 / began.elapsed().as_secs_f64()
     }))
 }
