@@ -60,6 +60,9 @@ cargo bench --locked --benches -- --test 2>&1 | tee -a "$log"
 step "instruction-count regression (callgrind, against benches/instructions.baseline)"
 bash scripts/bench-regress.sh
 
+step "login service load test, briefly (scripts/loadtest.sh; installs wrk when missing)"
+SEED=200 ROUNDS=1 ROUND=3 DURATION=3 LIBRARY=1 SINGLE=2 bash scripts/loadtest.sh
+
 # Licenses, duplicate crates and sources (deny.toml). Advisories are not checked: the RustSec
 # database cannot be fetched here (see deny.toml and SECURITY.md).
 cargo_deny_version=0.20.2
