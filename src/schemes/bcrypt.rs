@@ -25,8 +25,6 @@
 //! stored, with Django's `bcrypt_sha256$` prefix for that scheme); the checksum is the
 //! 31-character hash text exactly as stored.
 
-use std::borrow::Cow;
-
 use base64ct::{Base64Bcrypt, Encoding};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -199,10 +197,7 @@ impl Legacy for Bcrypt {
 
     fn split<'a>(&self, stored: &'a str, limits: &Limits) -> Result<Split<'a>> {
         let (settings, checksum) = split_plain(stored, limits)?;
-        Ok(Split {
-            settings: Cow::Borrowed(settings),
-            checksum: Cow::Borrowed(checksum.as_bytes()),
-        })
+        Ok(Split::borrowed(settings, checksum))
     }
 
     fn checksum(
@@ -233,10 +228,7 @@ impl Legacy for DjangoBcryptSha256 {
         let settings = stored
             .get(..DJANGO_PREFIX.len() + SETTINGS_LEN)
             .ok_or(Error::MalformedHash)?;
-        Ok(Split {
-            settings: Cow::Borrowed(settings),
-            checksum: Cow::Borrowed(checksum.as_bytes()),
-        })
+        Ok(Split::borrowed(settings, checksum))
     }
 
     fn checksum(

@@ -252,10 +252,7 @@ impl Legacy for DjangoSalted {
         if hex.len() != 2 * self.alg.len() || !hex.bytes().all(lower) {
             return Err(Error::MalformedHash);
         }
-        Ok(Split {
-            settings: Cow::Borrowed(salt),
-            checksum: Cow::Borrowed(hex.as_bytes()),
-        })
+        Ok(Split::borrowed(salt, hex))
     }
 
     fn checksum(

@@ -44,6 +44,16 @@ pub(crate) struct Split<'a> {
     pub checksum: Cow<'a, [u8]>,
 }
 
+impl<'a> Split<'a> {
+    /// Both parts borrowed from the stored string, the checksum as its text's bytes.
+    pub(crate) fn borrowed(settings: &'a str, checksum: &'a str) -> Self {
+        Self {
+            settings: Cow::Borrowed(settings),
+            checksum: Cow::Borrowed(checksum.as_bytes()),
+        }
+    }
+}
+
 /// One legacy format (a "family" module implements one or more).
 pub(crate) trait Legacy: Sync {
     /// The name `pwharden identify` prints, such as `"md5-crypt"`.

@@ -31,8 +31,6 @@
 //! Split: the settings are the stored string up to (not including) the `$` before the
 //! checksum; the checksum is the last field's text exactly as stored.
 
-use std::borrow::Cow;
-
 use base64ct::{Base64, Base64Pbkdf2, Encoding};
 use hmac::EagerHash;
 use sha1::Sha1;
@@ -196,10 +194,7 @@ impl Legacy for Passlib {
         let (settings, checksum) = split_last(stored)?;
         self.parse_settings(settings, limits)?;
         decode_exact::<Base64Pbkdf2>(checksum, self.prf.output_len())?;
-        Ok(Split {
-            settings: Cow::Borrowed(settings),
-            checksum: Cow::Borrowed(checksum.as_bytes()),
-        })
+        Ok(Split::borrowed(settings, checksum))
     }
 
     fn checksum(
@@ -267,10 +262,7 @@ impl Legacy for Django {
         let (settings, checksum) = split_last(stored)?;
         self.parse_settings(settings, limits)?;
         decode_exact::<Base64>(checksum, self.prf.output_len())?;
-        Ok(Split {
-            settings: Cow::Borrowed(settings),
-            checksum: Cow::Borrowed(checksum.as_bytes()),
-        })
+        Ok(Split::borrowed(settings, checksum))
     }
 
     fn checksum(

@@ -141,10 +141,10 @@ fn split_with<'a>(
     }
     let (_, checksum) = parse(stored, limits)?;
     check_checksum(checksum)?;
-    Ok(Split {
-        settings: stored.get(..SETTINGS_LEN).ok_or(Error::Internal)?.into(),
-        checksum: checksum.as_bytes().into(),
-    })
+    Ok(Split::borrowed(
+        stored.get(..SETTINGS_LEN).ok_or(Error::Internal)?,
+        checksum,
+    ))
 }
 
 /// Parses settings read back (for example from a wrapped string): prefix, then exactly the

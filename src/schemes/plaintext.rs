@@ -5,8 +5,6 @@
 //! Settings are empty; the checksum is the stored bytes, and a candidate's checksum is the
 //! candidate's bytes, compared in constant time like every other checksum.
 
-use std::borrow::Cow;
-
 use zeroize::Zeroizing;
 
 use super::digest::no_settings;
@@ -35,10 +33,7 @@ impl Legacy for Plaintext {
         if stored.is_empty() {
             return Err(Error::MalformedHash);
         }
-        Ok(Split {
-            settings: Cow::Borrowed(""),
-            checksum: Cow::Borrowed(stored.as_bytes()),
-        })
+        Ok(Split::borrowed("", stored))
     }
 
     fn checksum(

@@ -18,8 +18,6 @@
 //! Split: the settings are the stored string up to (not including) the `$` before the
 //! checksum; the checksum is the 43-character checksum text exactly as stored.
 
-use std::borrow::Cow;
-
 use base64ct::{Base64Unpadded, Encoding};
 use zeroize::Zeroizing;
 
@@ -128,10 +126,7 @@ impl Legacy for Scrypt {
         if decoded != OUTPUT_LEN {
             return Err(Error::MalformedHash);
         }
-        Ok(Split {
-            settings: Cow::Borrowed(settings),
-            checksum: Cow::Borrowed(checksum.as_bytes()),
-        })
+        Ok(Split::borrowed(settings, checksum))
     }
 
     fn checksum(

@@ -202,10 +202,7 @@ impl Legacy for Md5Crypt {
     fn split<'a>(&self, stored: &'a str, _limits: &Limits) -> Result<Split<'a>> {
         let (_, checksum) = parse_md5(stored)?;
         crypt_b64::check_canonical(checksum, 16)?;
-        Ok(Split {
-            settings: settings_of(stored, checksum)?.into(),
-            checksum: checksum.as_bytes().into(),
-        })
+        Ok(Split::borrowed(settings_of(stored, checksum)?, checksum))
     }
 
     fn checksum(
@@ -276,10 +273,10 @@ impl Legacy for ShaCrypt {
     fn split<'a>(&self, stored: &'a str, limits: &Limits) -> Result<Split<'a>> {
         let parsed = self.parse(stored, limits)?;
         crypt_b64::check_canonical(parsed.rest, self.digest_len())?;
-        Ok(Split {
-            settings: settings_of(stored, parsed.rest)?.into(),
-            checksum: parsed.rest.as_bytes().into(),
-        })
+        Ok(Split::borrowed(
+            settings_of(stored, parsed.rest)?,
+            parsed.rest,
+        ))
     }
 
     fn checksum(
