@@ -11,7 +11,8 @@
 //! Covered: Argon2id hash, verify, upgrade and the unknown-user path with a pepper; legacy
 //! verification, wrapping and verification of wrapped strings for every family in
 //! tests/vectors/memory-probe.txt (hashes of the probe password by third-party peers); the C
-//! ABI's exported `extern "C"` functions.
+//! ABI's exported `extern "C"` functions; the async layer (feature `tokio`), on each path a
+//! queued call can take.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
@@ -402,4 +403,102 @@ fn c_abi_calls_leave_no_password_in_freed_memory() {
         (false, false),
         "a password copy made behind the C ABI was freed unzeroed"
     );
+}
+
+/// The async layer copies the password into each queued call: that copy must be zeroed on
+/// every path a call can take (run, withdrawn when its future is dropped while it waits, or
+/// answered `Busy` at its deadline).
+#[cfg(feature = "tokio")]
+#[test]
+fn async_calls_leave_no_password_in_freed_memory() {
+    use std::time::Duration;
+
+    use pwharden::Error;
+    use pwharden::asynchronous::AsyncPolicy;
+
+    let _serial = serial();
+    let (_, legacy) = probe_vectors()
+        .into_iter()
+        .find(|(name, _)| name == "sha512-crypt")
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        // One worker and a computation of tens of milliseconds, so that calls queue; a
+        // 20 ms deadline, so that some expire while they wait.
+        let policy = AsyncPolicy::new(
+            Policy::builder()
+                .argon2(32 * 1024, 2, 1)
+                .allow_weak_target()
+                .pepper_key(PepperKey::new("k1", PEPPER).unwrap())
+                .current_pepper("k1")
+                .concurrency(1, 4, Duration::from_millis(20))
+                .build()
+                .unwrap(),
+        );
+        take_leaks();
+        let pw = password();
+        let mut wrong = password();
+        wrong[0] ^= 1;
+
+        let stored = policy.hash(&*pw).await.unwrap();
+        assert_eq!(policy.verify(&*pw, &stored).await, Ok(Verdict::Valid));
+        assert_eq!(policy.verify(&*wrong, &stored).await, Ok(Verdict::Invalid));
+        assert_eq!(policy.verify_unknown_user(&*pw).await, Ok(Verdict::Invalid));
+        let verdict = policy.verify(&*pw, &legacy).await.unwrap();
+        assert!(verdict.replacement().is_some(), "{verdict:?}");
+
+        // A running call, then one withdrawn while it waits, then waiting ones that (on any
+        // machine where the computation outlasts 20 ms) expire.
+        let running = tokio::spawn(policy.verify(&*pw, stored.clone()));
+        while policy.in_flight() == 0 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let withdrawn =
+            tokio::time::timeout(Duration::from_millis(1), policy.verify(&*pw, &stored)).await;
+        assert!(
+            withdrawn.is_err(),
+            "the second call should still be waiting"
+        );
+        let waiting: Vec<_> = (0..3)
+            .map(|_| tokio::spawn(policy.verify(&*pw, stored.clone())))
+            .collect();
+        assert_eq!(running.await.unwrap(), Ok(Verdict::Valid));
+        for call in waiting {
+            let answer = call.await.unwrap();
+            assert!(
+                matches!(answer, Ok(Verdict::Valid) | Err(Error::Busy)),
+                "{answer:?}"
+            );
+        }
+        drop((pw, wrong, policy));
+    });
+    drop(runtime);
+    // The worker and timer threads hold the policy until they end, shortly after the last
+    // `AsyncPolicy` is dropped; everything they held is freed (and scanned) by then.
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while pwharden_threads() > 0 {
+        assert!(
+            std::time::Instant::now() < until,
+            "pwharden threads still alive"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(
+        take_leaks(),
+        (false, false),
+        "an async call freed a password or pepper copy unzeroed"
+    );
+}
+
+/// This process's threads whose name starts with `pwharden-` (Linux: /proc/self/task).
+#[cfg(feature = "tokio")]
+fn pwharden_threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .filter(|name| name.starts_with("pwharden-"))
+        .count()
 }
