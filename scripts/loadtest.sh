@@ -23,7 +23,9 @@
 #
 # Environment: DURATION (s, the 80 % runs, default 20), ROUNDS and ROUND (default 4 x 5 s),
 # CONNECTIONS (default 16), SEED (legacy and current rows each, default 1500), LIBRARY (s per
-# thread count in step 1, default 5), SINGLE (s of step 2, default 10), PORT (default 38917).
+# thread count in step 1, default 5), SINGLE (s of step 2, default 10), PORT (default 38917),
+# DB (the service's database URL; default a new SQLite file; a postgres:// URL's `customers`
+# table is emptied before seeding).
 # scripts/test.sh runs it briefly to keep it working. It fails when a run got no answer, an
 # answer other than 200, 401 or 503, or a socket error; the targets are reported, not judged.
 set -euo pipefail
@@ -73,7 +75,7 @@ workers = 2
 queue = 64
 deadline_ms = 2000
 TOML
-db="sqlite:$work/customers.db"
+db=${DB:-"sqlite:$work/customers.db"}
 export LOGINS="$work/logins.tsv"
 
 library() { "$bin" --policy "$work/policy.toml" --library-throughput "$@" 2>/dev/null; }
@@ -83,7 +85,7 @@ library_alone=$(library "$library_s")
 log "$library_alone"
 
 log "seeding $seed legacy and $seed current rows"
-"$bin" --db "$db" --policy "$work/policy.toml" --seed "$seed" --logins "$LOGINS" 2>"$work/seed.log"
+"$bin" --db "$db" --policy "$work/policy.toml" --seed "$seed" --fresh --logins "$LOGINS" 2>"$work/seed.log"
 
 "$bin" --db "$db" --policy "$work/policy.toml" --listen "127.0.0.1:$port" 2>"$work/service.log" &
 pid=$!
@@ -134,7 +136,7 @@ fi
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$library_alone" "$paired" "$single" "$saturated" "$paced" "$poisson" \
-    "$rss_kib" "$report" "$connections" "$duration" "$(nproc)" "$rounds" "$round" <<'PY'
+    "$rss_kib" "$report" "$connections" "$duration" "$(nproc)" "$rounds" "$round" "${db%%:*}" <<'PY'
 import json, statistics, sys
 alone = json.loads(sys.argv[1])
 paired = [json.loads(j)["mix_threads_2_per_s"] for j in sys.argv[2].split()]
@@ -143,7 +145,7 @@ single, paced, poisson = kv(sys.argv[3]), kv(sys.argv[5]), kv(sys.argv[6])
 rounds = [kv(r) for r in sys.argv[4].split("|") if r]
 rss_mib = int(sys.argv[7]) / 1024
 report = json.loads(sys.argv[8])
-connections, duration, cores, n_rounds, round_s = sys.argv[9:14]
+connections, duration, cores, n_rounds, round_s, db_kind = sys.argv[9:15]
 
 def rate(r):
     return int(r["requests"]) / (int(r["duration_us"]) / 1e6)
@@ -165,7 +167,7 @@ def errors(rs):
 sat_rate = sum(int(r["requests"]) for r in rounds) / (sum(int(r["duration_us"]) for r in rounds) / 1e6)
 lib2 = statistics.mean(paired)
 print()
-print(f"Login service load test (wrk on 127.0.0.1, {cores} cores)")
+print(f"Login service load test (wrk on 127.0.0.1, {cores} cores, {db_kind})")
 print(f"  library alone: single verification {alone['single_ms_median']:.1f} ms (median); "
       f"{alone['threads_1_per_s']:.1f}/s on 1 thread, {alone['threads_2_per_s']:.1f}/s on 2 threads")
 print(f"  one login at a time over HTTP: p50 {ms(single, 50):.1f} ms, p99 {ms(single, 99):.1f} ms "

@@ -23,9 +23,10 @@
 //!
 //! Other modes, which exit when done:
 //!
-//! * `--seed N [--logins FILE]`: adds N legacy rows (third-party vectors from tests/vectors/)
-//!   and N current rows, and writes the known logins to FILE, one `kind<TAB>json body` line
-//!   each (kind: legacy, current, wrong, unknown), for load tests;
+//! * `--seed N [--logins FILE] [--fresh]`: adds N legacy rows (third-party vectors from
+//!   tests/vectors/) and N current rows (after deleting every row, with `--fresh`), and writes
+//!   the known logins to FILE, one `kind<TAB>json body` line each (kind: legacy, current,
+//!   wrong, unknown), for load tests;
 //! * `--report`: prints the table's rows by kind and scheme as JSON, with how many legacy
 //!   rows have been upgraded;
 //! * `--library-throughput SECS [--threads N]`: the library alone at the policy's parameters,
@@ -64,6 +65,7 @@ struct Options {
     retry_after: u64,
     log_json: bool,
     seed: Option<usize>,
+    fresh: bool,
     logins: Option<String>,
     report: bool,
     library_throughput: Option<f64>,
@@ -81,6 +83,7 @@ fn options() -> Result<Options, Failure> {
         retry_after: 1,
         log_json: true,
         seed: None,
+        fresh: false,
         logins: None,
         report: false,
         library_throughput: None,
@@ -98,6 +101,7 @@ fn options() -> Result<Options, Failure> {
             "--retry-after" => o.retry_after = value()?.parse()?,
             "--log" => o.log_json = value()? != "text",
             "--seed" => o.seed = Some(value()?.parse()?),
+            "--fresh" => o.fresh = true,
             "--logins" => o.logins = Some(value()?),
             "--report" => o.report = true,
             "--library-throughput" => o.library_throughput = Some(value()?.parse()?),
@@ -142,6 +146,9 @@ async fn main() -> Result<(), Failure> {
 
     if let Some(n) = o.seed {
         let began = Instant::now();
+        if o.fresh {
+            store.clear().await?;
+        }
         let logins = seed::seed(&store, &policy, n, n).await?;
         if let Some(path) = &o.logins {
             let mut out = String::new();

@@ -143,6 +143,15 @@ impl Store {
     }
 
     /// Adds many accounts in one transaction (seeding); existing usernames are kept.
+    /// Deletes every row (`--seed N --fresh`, so that a load test starts from the seed).
+    pub async fn clear(&self) -> Result<(), sqlx::Error> {
+        let sql = "DELETE FROM customers";
+        match self {
+            Self::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            Self::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        }
+    }
+
     pub async fn insert_many(&self, rows: &[(String, String)]) -> Result<(), sqlx::Error> {
         match self {
             Self::Sqlite(pool) => {
