@@ -13,7 +13,8 @@
 //! `pwharden-worker`) take calls from a queue of at most `queue` waiting calls, first come
 //! first served. A call that finds `workers + queue` calls already admitted fails at once with
 //! [`Error::Busy`]; a call still waiting when the policy's deadline passes fails with
-//! [`Error::Busy`] then (a timer thread, `pwharden-deadline`, sees to that). A service
+//! [`Error::Busy`] then (a timer thread, `pwharden-deadline`, sees to that; a deadline of 0
+//! refuses exactly the calls that find every worker busy). A service
 //! answers `Busy` with HTTP 503 and a `Retry-After` header. The computations still go
 //! through the policy's own gate, which also counts blocking callers of the same policy.
 //!
@@ -139,6 +140,9 @@ struct State {
 /// arrives means that a caller who has its answer can make the next call at once.
 type Answer = Box<dyn FnOnce(Option<(&Policy, &dyn Fn())>) + Send>;
 
+/// How often the timer looks again at a call past its deadline that a free worker is taking.
+const HAND_OVER: Duration = Duration::from_millis(1);
+
 /// A queued call.
 struct Call {
     ticket: u64,
@@ -247,7 +251,12 @@ impl Pool {
         let mut expired = Vec::new();
         loop {
             let now = Instant::now();
-            while state.queue.front().is_some_and(|c| c.until <= now) {
+            // Only while every worker is busy: with one free, the oldest call is being handed
+            // to it, and a deadline shorter than that hand-over (0 means "never wait") must
+            // not refuse a call that does not wait.
+            while state.running >= state.threads
+                && state.queue.front().is_some_and(|c| c.until <= now)
+            {
                 expired.extend(state.queue.pop_front());
             }
             if !expired.is_empty() {
@@ -257,10 +266,14 @@ impl Pool {
                 state = self.lock();
                 continue;
             }
-            let next = state
-                .queue
-                .front()
-                .map(|c| c.until.saturating_duration_since(now));
+            let next = state.queue.front().map(|c| {
+                if c.until <= now {
+                    // Past its deadline, but a free worker is taking it: look again shortly.
+                    HAND_OVER
+                } else {
+                    c.until.saturating_duration_since(now)
+                }
+            });
             state = match next {
                 Some(wait) => {
                     self.timer

@@ -322,3 +322,25 @@ fn the_threads_end_with_the_last_async_policy() {
         no_pwharden_threads().await;
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zero_deadline_refuses_only_calls_that_would_wait() {
+    let _serial = SERIAL.lock().await;
+    // Deadline 0: never wait. A call that finds the worker free runs, every time...
+    let policy = cheap(1, 4, Duration::ZERO);
+    let stored = policy.hash("pizza123").await.unwrap();
+    for _ in 0..50 {
+        assert_eq!(policy.verify("pizza123", &stored).await, Ok(Verdict::Valid));
+    }
+    // ...and one that would wait behind a running computation is Busy.
+    let slow = slow(Duration::ZERO);
+    let running = tokio::spawn(slow.hash("pizza123"));
+    while slow.in_flight() == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(slow.hash("pizza124").await, Err(Error::Busy));
+    assert!(running.await.unwrap().is_ok());
+    settle(&policy).await;
+    settle(&slow).await;
+}
