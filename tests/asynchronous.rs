@@ -21,6 +21,11 @@ mod counting;
 
 use counting::LIVE;
 
+#[path = "common/threads.rs"]
+mod threads;
+
+use threads::pwharden_threads;
+
 #[global_allocator]
 static GLOBAL: counting::Counting = counting::Counting;
 
@@ -83,15 +88,6 @@ async fn results_are_awaitable() {
 /// Threads of the flood test's runtime alive now, and their peak.
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 static THREADS_PEAK: AtomicUsize = AtomicUsize::new(0);
-
-/// This process's threads whose name starts with `pwharden-` (Linux: /proc/self/task).
-fn pwharden_threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .unwrap()
-        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
-        .filter(|name| name.starts_with("pwharden-"))
-        .count()
-}
 
 /// Waits (10 s at most) until no `pwharden-` thread is left, such as those of an earlier
 /// test's policy, which end shortly after it is dropped.

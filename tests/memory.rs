@@ -409,6 +409,10 @@ fn c_abi_calls_leave_no_password_in_freed_memory() {
 /// every path a call can take (run, withdrawn when its future is dropped while it waits, or
 /// answered `Busy` at its deadline).
 #[cfg(feature = "tokio")]
+#[path = "common/threads.rs"]
+mod threads;
+
+#[cfg(feature = "tokio")]
 #[test]
 fn async_calls_leave_no_password_in_freed_memory() {
     use std::time::Duration;
@@ -479,7 +483,7 @@ fn async_calls_leave_no_password_in_freed_memory() {
     // The worker and timer threads hold the policy until they end, shortly after the last
     // `AsyncPolicy` is dropped; everything they held is freed (and scanned) by then.
     let until = std::time::Instant::now() + Duration::from_secs(10);
-    while pwharden_threads() > 0 {
+    while threads::pwharden_threads() > 0 {
         assert!(
             std::time::Instant::now() < until,
             "pwharden threads still alive"
@@ -491,14 +495,4 @@ fn async_calls_leave_no_password_in_freed_memory() {
         (false, false),
         "an async call freed a password or pepper copy unzeroed"
     );
-}
-
-/// This process's threads whose name starts with `pwharden-` (Linux: /proc/self/task).
-#[cfg(feature = "tokio")]
-fn pwharden_threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .unwrap()
-        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
-        .filter(|name| name.starts_with("pwharden-"))
-        .count()
 }
