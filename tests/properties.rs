@@ -38,18 +38,21 @@ fn key(id: &str, byte: u8) -> PepperKey {
 }
 
 /// The target every test here verifies under: Argon2id m = 64 KiB, t = 1, pepper "k2".
+fn build_policy() -> Policy {
+    Policy::builder()
+        .argon2(64, 1, 1)
+        .allow_weak_target()
+        .pepper_key(key("k1", 1))
+        .pepper_key(key("k2", 2))
+        .current_pepper("k2")
+        .build()
+        .unwrap()
+}
+
+/// One [`build_policy`] shared by the tests.
 fn policy() -> &'static Policy {
     static POLICY: OnceLock<Policy> = OnceLock::new();
-    POLICY.get_or_init(|| {
-        Policy::builder()
-            .argon2(64, 1, 1)
-            .allow_weak_target()
-            .pepper_key(key("k1", 1))
-            .pepper_key(key("k2", 2))
-            .current_pepper("k2")
-            .build()
-            .unwrap()
-    })
+    POLICY.get_or_init(build_policy)
 }
 
 fn max_password() -> usize {
@@ -303,16 +306,7 @@ proptest! {
         // The same answer from a second policy built the same way: identification depends on
         // the string and the policy's rules, nothing else.
         static TWIN: OnceLock<Policy> = OnceLock::new();
-        let twin = TWIN.get_or_init(|| {
-            Policy::builder()
-                .argon2(64, 1, 1)
-                .allow_weak_target()
-                .pepper_key(key("k1", 1))
-                .pepper_key(key("k2", 2))
-                .current_pepper("k2")
-                .build()
-                .unwrap()
-        });
+        let twin = TWIN.get_or_init(build_policy);
         prop_assert_eq!(first, twin.identify(&stored));
     }
 }
