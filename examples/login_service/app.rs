@@ -325,6 +325,22 @@ async fn login(State(state): State<AppState>, Body(req): Body<Credentials>) -> R
     }
 }
 
+/// Hashes a new password (sign-up, password change), or the answer to give instead: 503 when
+/// busy, 422 for a password outside the length limits, 500 otherwise.
+async fn hash_new(state: &AppState, event: &str, password: &Password) -> Result<String, Response> {
+    match state.policy.hash(password.bytes()).await {
+        Ok(hash) => Ok(hash),
+        Err(Error::Busy) => {
+            tracing::info!(event, outcome = "busy");
+            Err(busy(state))
+        }
+        Err(e @ (Error::PasswordTooLong | Error::PasswordTooShort)) => {
+            Err(answer(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()))
+        }
+        Err(e) => Err(internal(event, &e)),
+    }
+}
+
 async fn signup(State(state): State<AppState>, Body(req): Body<Credentials>) -> Response {
     let started = Instant::now();
     if !valid_username(&req.username) {
@@ -333,16 +349,9 @@ async fn signup(State(state): State<AppState>, Body(req): Body<Credentials>) -> 
             "username: 1 to 64 bytes, no control characters",
         );
     }
-    let hash = match state.policy.hash(req.password.bytes()).await {
+    let hash = match hash_new(&state, "signup", &req.password).await {
         Ok(hash) => hash,
-        Err(Error::Busy) => {
-            tracing::info!(event = "signup", outcome = "busy");
-            return busy(&state);
-        }
-        Err(e @ (Error::PasswordTooLong | Error::PasswordTooShort)) => {
-            return answer(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
-        }
-        Err(e) => return internal("signup", &e),
+        Err(response) => return response,
     };
     match state.store.insert(&req.username, &hash).await {
         Ok(Some(id)) => {
@@ -384,13 +393,9 @@ async fn change_password(
         }
         Checked::Answered(response) => return response,
     };
-    let hash = match state.policy.hash(req.new_password.bytes()).await {
+    let hash = match hash_new(&state, "password_change", &req.new_password).await {
         Ok(hash) => hash,
-        Err(Error::Busy) => return busy(&state),
-        Err(e @ (Error::PasswordTooLong | Error::PasswordTooShort)) => {
-            return answer(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string());
-        }
-        Err(e) => return internal("password_change", &e),
+        Err(response) => return response,
     };
     match state
         .store
