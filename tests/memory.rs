@@ -250,6 +250,15 @@ fn probe_vectors() -> Vec<(String, String)> {
     rows
 }
 
+/// The probe password's stored string for one scheme, from memory-probe.txt.
+fn probe_vector(scheme: &str) -> String {
+    probe_vectors()
+        .into_iter()
+        .find(|(name, _)| name == scheme)
+        .map(|(_, stored)| stored)
+        .unwrap_or_else(|| panic!("no {scheme} line in memory-probe.txt"))
+}
+
 #[test]
 fn legacy_verification_and_wrapping_leave_no_password_in_freed_memory() {
     let _serial = serial();
@@ -297,10 +306,7 @@ fn c_abi_calls_leave_no_password_in_freed_memory() {
     use pwharden::ffi::*;
 
     let _serial = serial();
-    let (_, legacy) = probe_vectors()
-        .into_iter()
-        .find(|(name, _)| name == "sha512-crypt")
-        .unwrap();
+    let legacy = probe_vector("sha512-crypt");
     let legacy = CString::new(legacy).unwrap();
     let toml = c"allow_weak_target = true\n[argon2]\nm_cost = 1024\nt_cost = 1\np_cost = 1\n";
     let mut handle = std::ptr::null_mut();
@@ -405,13 +411,13 @@ fn c_abi_calls_leave_no_password_in_freed_memory() {
     );
 }
 
-/// The async layer copies the password into each queued call: that copy must be zeroed on
-/// every path a call can take (run, withdrawn when its future is dropped while it waits, or
-/// answered `Busy` at its deadline).
 #[cfg(feature = "tokio")]
 #[path = "common/threads.rs"]
 mod threads;
 
+/// The async layer copies the password into each queued call: that copy must be zeroed on
+/// every path a call can take (run, withdrawn when its future is dropped while it waits, or
+/// answered `Busy` at its deadline).
 #[cfg(feature = "tokio")]
 #[test]
 fn async_calls_leave_no_password_in_freed_memory() {
@@ -421,10 +427,7 @@ fn async_calls_leave_no_password_in_freed_memory() {
     use pwharden::asynchronous::AsyncPolicy;
 
     let _serial = serial();
-    let (_, legacy) = probe_vectors()
-        .into_iter()
-        .find(|(name, _)| name == "sha512-crypt")
-        .unwrap();
+    let legacy = probe_vector("sha512-crypt");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
